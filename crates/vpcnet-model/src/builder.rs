@@ -1,0 +1,655 @@
+//! The only way to make a [`Network`]: checked, one resource at a time.
+
+use std::net::Ipv4Addr;
+
+use ipnet::Ipv4Net;
+
+use crate::diag::{Diagnostic, Location};
+use crate::index::AnyIdx;
+use crate::net::*;
+
+/// Builds a [`Network`] resource by resource, refusing (with a [`Diagnostic`]) anything
+/// that would break the model's invariants. Loading goes on after a refusal: the
+/// caller decides what to do with resources that depended on the refused one.
+#[derive(Debug, Default)]
+pub struct NetworkBuilder {
+    net: Network,
+    diags: Vec<Diagnostic>,
+}
+
+/// Whether `ip` is one of the five addresses AWS reserves in `subnet`: the network
+/// address, the VPC router (+1), the DNS server (+2), reserved for future use (+3) and
+/// the broadcast address.
+pub fn is_reserved(subnet: Ipv4Net, ip: Ipv4Addr) -> bool {
+    let base = u32::from(subnet.network());
+    let off = u32::from(ip).wrapping_sub(base);
+    off <= 3 || ip == subnet.broadcast()
+}
+
+impl NetworkBuilder {
+    /// An empty network.
+    pub fn new() -> NetworkBuilder {
+        NetworkBuilder::default()
+    }
+
+    /// Continue building on an existing network (to change it and build again).
+    pub fn from_network(net: Network) -> NetworkBuilder {
+        NetworkBuilder {
+            net,
+            diags: Vec::new(),
+        }
+    }
+
+    /// The network so far, for lookups while building.
+    pub fn network(&self) -> &Network {
+        &self.net
+    }
+
+    /// Records a finding that is not about one `add_*` call (importers use this too).
+    pub fn report(&mut self, diag: Diagnostic) {
+        self.diags.push(diag);
+    }
+
+    /// The network and every finding made while building it.
+    pub fn finish(self) -> (Network, Vec<Diagnostic>) {
+        (self.net, self.diags)
+    }
+
+    fn refuse(&mut self, code: &'static str, origin: &Option<Location>, message: String) {
+        self.diags
+            .push(Diagnostic::error(code, message).at(origin.clone()));
+    }
+
+    fn register(&mut self, meta: &Meta, idx: AnyIdx) -> bool {
+        if meta.id.is_empty() {
+            self.refuse(
+                "MISSING_ID",
+                &meta.origin,
+                format!("a {} has an empty id", idx.kind()),
+            );
+            return false;
+        }
+        if let Some(prev) = self.net.by_id.get(&meta.id) {
+            let prev_origin = self.net.meta(*prev).origin.clone();
+            let at = prev_origin
+                .map(|l| format!(" (first at {l})"))
+                .unwrap_or_default();
+            self.refuse(
+                "DUPLICATE_ID",
+                &meta.origin,
+                format!("id `{}` is already used by a {}{at}", meta.id, prev.kind()),
+            );
+            return false;
+        }
+        self.net.by_id.insert(meta.id.clone(), idx);
+        if let Some(name) = &meta.name {
+            self.net.by_name.entry(name.clone()).or_default().push(idx);
+        }
+        true
+    }
+
+    fn note_account(&mut self, account: &str) {
+        if !self.net.accounts.iter().any(|a| a.id == account) {
+            self.net.accounts.push(Account {
+                id: account.to_owned(),
+                name: None,
+            });
+        }
+    }
+
+    /// Declares an account (with a human name); accounts are otherwise noted as VPCs
+    /// name them.
+    pub fn add_account(&mut self, account: Account) {
+        match self.net.accounts.iter_mut().find(|a| a.id == account.id) {
+            Some(a) => a.name = a.name.take().or(account.name),
+            None => self.net.accounts.push(account),
+        }
+    }
+
+    /// Adds a managed prefix list.
+    pub fn add_prefix_list(&mut self, pl: PrefixList) -> Option<PrefixListIdx> {
+        let idx = PrefixListIdx(self.net.prefix_lists.len() as u32);
+        if !self.register(&pl.meta, AnyIdx::PrefixList(idx)) {
+            return None;
+        }
+        self.net.prefix_lists.push(pl);
+        Some(idx)
+    }
+
+    /// Adds a VPC. Its main route table and default ACL are set when those are added.
+    pub fn add_vpc(&mut self, mut vpc: Vpc) -> Option<VpcIdx> {
+        if vpc.cidrs.is_empty() {
+            self.refuse(
+                "VPC_WITHOUT_CIDR",
+                &vpc.meta.origin,
+                format!("VPC `{}` has no IPv4 CIDR block", vpc.meta.label()),
+            );
+            return None;
+        }
+        for (i, c) in vpc.cidrs.iter().enumerate() {
+            if vpc.cidrs[..i]
+                .iter()
+                .any(|o| o.contains(c) || c.contains(o))
+            {
+                self.refuse(
+                    "VPC_CIDR_OVERLAP",
+                    &vpc.meta.origin,
+                    format!(
+                        "VPC `{}` has overlapping CIDR blocks; `{c}` dropped",
+                        vpc.meta.label()
+                    ),
+                );
+            }
+        }
+        let mut seen: Vec<Ipv4Net> = Vec::new();
+        vpc.cidrs.retain(|c| {
+            let keep = !seen.iter().any(|o| o.contains(c) || c.contains(o));
+            if keep {
+                seen.push(*c);
+            }
+            keep
+        });
+        vpc.main_route_table = None;
+        vpc.default_nacl = None;
+        let idx = VpcIdx(self.net.vpcs.len() as u32);
+        if !self.register(&vpc.meta, AnyIdx::Vpc(idx)) {
+            return None;
+        }
+        self.note_account(&vpc.account.clone());
+        self.net.vpcs.push(vpc);
+        self.net.vpc_peerings.push(Vec::new());
+        self.net.vpc_igw.push(None);
+        Some(idx)
+    }
+
+    /// Adds an internet gateway, attached to at most one VPC.
+    pub fn add_internet_gateway(&mut self, igw: InternetGateway) -> Option<IgwIdx> {
+        if let Some(vpc) = igw.vpc {
+            if let Some(other) = self.net.vpc_igw[vpc.index()] {
+                let msg = format!(
+                    "VPC `{}` already has internet gateway `{}`; a VPC has at most one",
+                    self.net.vpc(vpc).meta.label(),
+                    self.net.internet_gateway(other).meta.id
+                );
+                self.refuse("VPC_SECOND_IGW", &igw.meta.origin, msg);
+                return None;
+            }
+        }
+        let idx = IgwIdx(self.net.igws.len() as u32);
+        if !self.register(&igw.meta, AnyIdx::InternetGateway(idx)) {
+            return None;
+        }
+        if let Some(vpc) = igw.vpc {
+            self.net.vpc_igw[vpc.index()] = Some(idx);
+        }
+        self.net.igws.push(igw);
+        Some(idx)
+    }
+
+    /// Adds a route table (routes come with [`NetworkBuilder::add_route`]); `main` makes
+    /// it its VPC's main table.
+    pub fn add_route_table(&mut self, mut rt: RouteTable, main: bool) -> Option<RouteTableIdx> {
+        let idx = RouteTableIdx(self.net.route_tables.len() as u32);
+        if !self.register(&rt.meta, AnyIdx::RouteTable(idx)) {
+            return None;
+        }
+        let routes = std::mem::take(&mut rt.routes);
+        let vpc = rt.vpc;
+        self.net.route_tables.push(rt);
+        if main {
+            let v = &mut self.net.vpcs[vpc.index()];
+            if let Some(prev) = v.main_route_table {
+                let msg = format!(
+                    "VPC `{}` has two main route tables; `{}` stays main",
+                    v.meta.label(),
+                    self.net.route_tables[prev.index()].meta.id
+                );
+                let origin = self.net.route_tables[idx.index()].meta.origin.clone();
+                self.refuse("DUPLICATE_MAIN_ROUTE_TABLE", &origin, msg);
+            } else {
+                v.main_route_table = Some(idx);
+            }
+        }
+        for r in routes {
+            self.add_route(idx, r);
+        }
+        Some(idx)
+    }
+
+    /// Adds a route to a table, if AWS would accept it there.
+    pub fn add_route(&mut self, rt: RouteTableIdx, route: Route) -> bool {
+        let vpc = self.net.route_tables[rt.index()].vpc;
+        let table = self.net.route_tables[rt.index()].meta.label();
+        let problem = match &route.target {
+            RouteTarget::InternetGateway(igw) if self.net.igws[igw.index()].vpc != Some(vpc) => {
+                Some((
+                    "ROUTE_TARGET_OTHER_VPC",
+                    format!(
+                        "route table `{table}` routes to internet gateway `{}`, which is not attached to its VPC",
+                        self.net.igws[igw.index()].meta.id
+                    ),
+                ))
+            }
+            RouteTarget::NatGateway(nat)
+                if self.net.vpc_of_subnet(self.net.nats[nat.index()].subnet) != vpc =>
+            {
+                Some((
+                    "ROUTE_TARGET_OTHER_VPC",
+                    format!(
+                        "route table `{table}` routes to NAT gateway `{}` of another VPC",
+                        self.net.nats[nat.index()].meta.id
+                    ),
+                ))
+            }
+            RouteTarget::Interface(eni) if self.net.vpc_of_eni(*eni) != vpc => Some((
+                "ROUTE_TARGET_OTHER_VPC",
+                format!(
+                    "route table `{table}` routes to network interface `{}` of another VPC",
+                    self.net.enis[eni.index()].meta.id
+                ),
+            )),
+            RouteTarget::Instance(i)
+                if self.net.instances[i.index()]
+                    .interfaces
+                    .first()
+                    .is_some_and(|e| self.net.vpc_of_eni(*e) != vpc) =>
+            {
+                Some((
+                    "ROUTE_TARGET_OTHER_VPC",
+                    format!(
+                        "route table `{table}` routes to instance `{}` of another VPC",
+                        self.net.instances[i.index()].meta.id
+                    ),
+                ))
+            }
+            RouteTarget::Peering(p) if self.net.peerings[p.index()].other_side(vpc).is_none() => {
+                Some((
+                    "ROUTE_PEERING_NOT_OF_VPC",
+                    format!(
+                        "route table `{table}` routes to peering connection `{}`, which its VPC is not part of",
+                        self.net.peerings[p.index()].meta.id
+                    ),
+                ))
+            }
+            _ => None,
+        };
+        if let Some((code, msg)) = problem {
+            self.refuse(code, &route.origin, msg);
+            return false;
+        }
+        let dup = self.net.route_tables[rt.index()]
+            .routes
+            .iter()
+            .any(|r| r.destination == route.destination);
+        if dup {
+            let msg = format!(
+                "route table `{table}` has two routes for the same destination `{}`; the first is kept",
+                self.dest_label(&route.destination)
+            );
+            self.refuse("DUPLICATE_ROUTE", &route.origin, msg);
+            return false;
+        }
+        self.net.route_tables[rt.index()].routes.push(route);
+        true
+    }
+
+    fn dest_label(&self, d: &RouteDest) -> String {
+        match d {
+            RouteDest::Cidr(c) => c.to_string(),
+            RouteDest::Ipv6(c) => c.to_string(),
+            RouteDest::PrefixList(p) => self.net.prefix_lists[p.index()].meta.id.clone(),
+        }
+    }
+
+    /// Adds a network ACL; `default` makes it its VPC's default ACL. Entries are sorted
+    /// by rule number; a second entry with the same number and direction is refused.
+    pub fn add_network_acl(&mut self, mut acl: NetworkAcl, default: bool) -> Option<NaclIdx> {
+        let idx = NaclIdx(self.net.nacls.len() as u32);
+        if !self.register(&acl.meta, AnyIdx::NetworkAcl(idx)) {
+            return None;
+        }
+        let label = acl.meta.label();
+        for (dir, entries) in [("inbound", &mut acl.ingress), ("outbound", &mut acl.egress)] {
+            entries.sort_by_key(|e| e.rule_number);
+            let mut kept: Vec<NaclEntry> = Vec::with_capacity(entries.len());
+            for e in entries.drain(..) {
+                if kept.last().is_some_and(|k| k.rule_number == e.rule_number) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "DUPLICATE_NACL_RULE_NUMBER",
+                            format!(
+                                "network ACL `{label}` has two {dir} entries numbered {}; the second is ignored",
+                                e.rule_number
+                            ),
+                        )
+                        .at(e.origin.clone()),
+                    );
+                    continue;
+                }
+                kept.push(e);
+            }
+            *entries = kept;
+        }
+        let vpc = acl.vpc;
+        self.net.nacls.push(acl);
+        if default {
+            let v = &mut self.net.vpcs[vpc.index()];
+            if v.default_nacl.is_none() {
+                v.default_nacl = Some(idx);
+            }
+        }
+        Some(idx)
+    }
+
+    /// Adds a subnet: its CIDR must lie in its VPC and overlap no other subnet there.
+    pub fn add_subnet(&mut self, subnet: Subnet) -> Option<SubnetIdx> {
+        let vpc = &self.net.vpcs[subnet.vpc.index()];
+        let label = subnet.meta.label();
+        if !vpc.cidrs.iter().any(|c| c.contains(&subnet.cidr)) {
+            let blocks: Vec<String> = vpc.cidrs.iter().map(|c| c.to_string()).collect();
+            let msg = format!(
+                "subnet `{label}` CIDR `{}` lies outside VPC `{}` ({})",
+                subnet.cidr,
+                vpc.meta.label(),
+                blocks.join(", ")
+            );
+            self.refuse("SUBNET_OUTSIDE_VPC", &subnet.meta.origin, msg);
+            return None;
+        }
+        if !(16..=28).contains(&subnet.cidr.prefix_len()) {
+            let msg = format!(
+                "subnet `{label}` CIDR `{}` is not between /16 and /28, which AWS requires",
+                subnet.cidr
+            );
+            self.refuse("SUBNET_BAD_SIZE", &subnet.meta.origin, msg);
+            return None;
+        }
+        if let Some(other) = self
+            .net
+            .subnets
+            .iter()
+            .find(|s| s.vpc == subnet.vpc && overlaps(s.cidr, subnet.cidr))
+        {
+            let msg = format!(
+                "subnet `{label}` CIDR `{}` overlaps subnet `{}` (`{}`)",
+                subnet.cidr,
+                other.meta.label(),
+                other.cidr
+            );
+            self.refuse("SUBNET_OVERLAP", &subnet.meta.origin, msg);
+            return None;
+        }
+        let idx = SubnetIdx(self.net.subnets.len() as u32);
+        if !self.register(&subnet.meta, AnyIdx::Subnet(idx)) {
+            return None;
+        }
+        self.net.subnets.push(subnet);
+        Some(idx)
+    }
+
+    /// Associates a subnet with a route table of its VPC (replacing any earlier one).
+    pub fn associate_route_table(&mut self, subnet: SubnetIdx, rt: RouteTableIdx) -> bool {
+        if self.net.route_tables[rt.index()].vpc != self.net.subnets[subnet.index()].vpc {
+            let msg = format!(
+                "subnet `{}` cannot use route table `{}` of another VPC",
+                self.net.subnets[subnet.index()].meta.label(),
+                self.net.route_tables[rt.index()].meta.label()
+            );
+            let origin = self.net.subnets[subnet.index()].meta.origin.clone();
+            self.refuse("ASSOCIATION_OTHER_VPC", &origin, msg);
+            return false;
+        }
+        self.net.subnets[subnet.index()].route_table = Some(rt);
+        true
+    }
+
+    /// Associates a subnet with a network ACL of its VPC.
+    pub fn associate_network_acl(&mut self, subnet: SubnetIdx, acl: NaclIdx) -> bool {
+        if self.net.nacls[acl.index()].vpc != self.net.subnets[subnet.index()].vpc {
+            let msg = format!(
+                "subnet `{}` cannot use network ACL `{}` of another VPC",
+                self.net.subnets[subnet.index()].meta.label(),
+                self.net.nacls[acl.index()].meta.label()
+            );
+            let origin = self.net.subnets[subnet.index()].meta.origin.clone();
+            self.refuse("ASSOCIATION_OTHER_VPC", &origin, msg);
+            return false;
+        }
+        self.net.subnets[subnet.index()].nacl = Some(acl);
+        true
+    }
+
+    /// Adds a security group (rules come with [`NetworkBuilder::add_sg_rule`]).
+    pub fn add_security_group(&mut self, mut sg: SecurityGroup) -> Option<SgIdx> {
+        let idx = SgIdx(self.net.sgs.len() as u32);
+        if !self.register(&sg.meta, AnyIdx::SecurityGroup(idx)) {
+            return None;
+        }
+        let ingress = std::mem::take(&mut sg.ingress);
+        let egress = std::mem::take(&mut sg.egress);
+        self.net.sgs.push(sg);
+        for r in ingress {
+            self.add_sg_rule(idx, false, r);
+        }
+        for r in egress {
+            self.add_sg_rule(idx, true, r);
+        }
+        Some(idx)
+    }
+
+    /// Adds an inbound (`egress == false`) or outbound rule to a security group.
+    pub fn add_sg_rule(&mut self, sg: SgIdx, egress: bool, rule: SgRule) {
+        let g = &mut self.net.sgs[sg.index()];
+        if egress {
+            g.egress.push(rule);
+        } else {
+            g.ingress.push(rule);
+        }
+    }
+
+    /// Adds an instance (its interfaces join it as they are added).
+    pub fn add_instance(&mut self, mut instance: Instance) -> Option<InstanceIdx> {
+        let idx = InstanceIdx(self.net.instances.len() as u32);
+        if !self.register(&instance.meta, AnyIdx::Instance(idx)) {
+            return None;
+        }
+        instance.interfaces.clear();
+        self.net.instances.push(instance);
+        Some(idx)
+    }
+
+    /// Adds a network interface. Each private address must lie in its subnet, not be
+    /// reserved and not be owned by another interface of the VPC; a bad secondary
+    /// address is dropped, a bad primary address refuses the interface.
+    pub fn add_interface(&mut self, mut eni: Interface) -> Option<EniIdx> {
+        let subnet = &self.net.subnets[eni.subnet.index()];
+        let (cidr, vpc) = (subnet.cidr, subnet.vpc);
+        let label = eni.meta.label();
+        let mut problems = Vec::new();
+        let mut kept: Vec<PrivateIp> = Vec::with_capacity(eni.private_ips.len());
+        for (i, ip) in eni.private_ips.iter().enumerate() {
+            let what = if i == 0 { "primary" } else { "secondary" };
+            let problem = if !cidr.contains(&ip.addr) {
+                Some((
+                    "ADDRESS_OUTSIDE_SUBNET",
+                    format!(
+                        "{what} address `{}` of `{label}` lies outside its subnet `{cidr}`",
+                        ip.addr
+                    ),
+                ))
+            } else if is_reserved(cidr, ip.addr) {
+                Some((
+                    "ADDRESS_RESERVED",
+                    format!(
+                        "{what} address `{}` of `{label}` is one of the five addresses AWS reserves in subnet `{cidr}`",
+                        ip.addr
+                    ),
+                ))
+            } else if let Some(owner) =
+                self.net
+                    .private_ip
+                    .get(&(vpc, ip.addr))
+                    .copied()
+                    .or_else(|| {
+                        kept.iter()
+                            .any(|k| k.addr == ip.addr)
+                            .then_some(EniIdx(u32::MAX))
+                    })
+            {
+                let who = if owner.0 == u32::MAX {
+                    "itself".to_owned()
+                } else {
+                    format!("`{}`", self.net.enis[owner.index()].meta.label())
+                };
+                Some((
+                    "DUPLICATE_ADDRESS",
+                    format!(
+                        "{what} address `{}` of `{label}` is already used by {who} in the same VPC",
+                        ip.addr
+                    ),
+                ))
+            } else if let Some(p) = ip.public.filter(|p| self.net.public_ip.contains_key(p)) {
+                let (owner, _) = self.net.public_ip[&p];
+                Some((
+                    "DUPLICATE_PUBLIC_ADDRESS",
+                    format!(
+                        "public address `{p}` of `{label}` is already mapped to `{}`",
+                        self.net.enis[owner.index()].meta.label()
+                    ),
+                ))
+            } else {
+                None
+            };
+            match problem {
+                Some(p) => {
+                    problems.push(p);
+                    if i == 0 {
+                        break;
+                    }
+                }
+                None => kept.push(*ip),
+            }
+        }
+        let primary_bad = eni.private_ips.is_empty()
+            || kept.first().map(|k| k.addr) != eni.private_ips.first().map(|p| p.addr);
+        let origin = eni.meta.origin.clone();
+        for (code, msg) in problems {
+            let msg = if primary_bad {
+                format!("{msg}; the interface is dropped")
+            } else {
+                msg
+            };
+            self.refuse(code, &origin, msg);
+        }
+        if eni.private_ips.is_empty() {
+            self.refuse(
+                "INTERFACE_WITHOUT_ADDRESS",
+                &origin,
+                format!("interface `{label}` has no private address"),
+            );
+        }
+        if primary_bad {
+            return None;
+        }
+        eni.private_ips = kept;
+        let foreign: Vec<SgIdx> = eni
+            .security_groups
+            .iter()
+            .copied()
+            .filter(|g| self.net.sgs[g.index()].vpc != vpc)
+            .collect();
+        for g in &foreign {
+            let msg = format!(
+                "interface `{label}` cannot carry security group `{}` of another VPC",
+                self.net.sgs[g.index()].meta.label()
+            );
+            self.refuse("SG_OTHER_VPC", &origin, msg);
+        }
+        eni.security_groups.retain(|g| !foreign.contains(g));
+        let idx = EniIdx(self.net.enis.len() as u32);
+        if !self.register(&eni.meta, AnyIdx::Interface(idx)) {
+            return None;
+        }
+        for ip in &eni.private_ips {
+            self.net.private_ip.insert((vpc, ip.addr), idx);
+            if let Some(p) = ip.public {
+                self.net.public_ip.insert(p, (idx, ip.addr));
+            }
+        }
+        if let InterfaceOwner::Instance(i) = eni.owner {
+            self.net.instances[i.index()].interfaces.push(idx);
+        }
+        self.net.enis.push(eni);
+        Some(idx)
+    }
+
+    /// Adds a NAT gateway with its interface (whose owner is set to the gateway).
+    pub fn add_nat_gateway(
+        &mut self,
+        meta: Meta,
+        connectivity: NatConnectivity,
+        mut eni: Interface,
+        state: String,
+    ) -> Option<NatIdx> {
+        let idx = NatIdx(self.net.nats.len() as u32);
+        if self.net.by_id.contains_key(&meta.id) {
+            self.register(&meta, AnyIdx::NatGateway(idx));
+            return None;
+        }
+        eni.owner = InterfaceOwner::NatGateway(idx);
+        eni.security_groups.clear();
+        let subnet = eni.subnet;
+        let eni_idx = self.add_interface(eni)?;
+        if !self.register(&meta, AnyIdx::NatGateway(idx)) {
+            return None;
+        }
+        self.net.nat_of_eni.insert(eni_idx, idx);
+        self.net.nats.push(NatGateway {
+            meta,
+            subnet,
+            connectivity,
+            eni: eni_idx,
+            state,
+        });
+        Some(idx)
+    }
+
+    /// Adds a VPC peering connection between two different VPCs.
+    pub fn add_peering(&mut self, peering: Peering) -> Option<PeeringIdx> {
+        if peering.requester == peering.accepter {
+            let msg = format!(
+                "peering connection `{}` joins VPC `{}` to itself",
+                peering.meta.label(),
+                self.net.vpcs[peering.requester.index()].meta.label()
+            );
+            self.refuse("PEERING_SELF", &peering.meta.origin, msg);
+            return None;
+        }
+        let idx = PeeringIdx(self.net.peerings.len() as u32);
+        if !self.register(&peering.meta, AnyIdx::Peering(idx)) {
+            return None;
+        }
+        self.net.vpc_peerings[peering.requester.index()].push(idx);
+        self.net.vpc_peerings[peering.accepter.index()].push(idx);
+        self.net.peerings.push(peering);
+        Some(idx)
+    }
+}
+
+fn overlaps(a: Ipv4Net, b: Ipv4Net) -> bool {
+    a.contains(&b.network()) || b.contains(&a.network())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reserved_addresses_are_the_first_four_and_the_last() {
+        let s: Ipv4Net = "10.0.1.0/24".parse().unwrap();
+        let reserved: Vec<u8> = (0..=255u8)
+            .filter(|o| is_reserved(s, Ipv4Addr::new(10, 0, 1, *o)))
+            .collect();
+        assert_eq!(reserved, vec![0, 1, 2, 3, 255]);
+    }
+}

@@ -1,0 +1,52 @@
+//! A handle to any kind of resource, for lookups by id or name.
+
+use crate::net::{
+    EniIdx, IgwIdx, InstanceIdx, NaclIdx, NatIdx, PeeringIdx, PrefixListIdx, RouteTableIdx, SgIdx,
+    SubnetIdx, VpcIdx,
+};
+
+/// A handle to any resource of a [`crate::Network`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AnyIdx {
+    /// A VPC.
+    Vpc(VpcIdx),
+    /// A subnet.
+    Subnet(SubnetIdx),
+    /// A route table.
+    RouteTable(RouteTableIdx),
+    /// A prefix list.
+    PrefixList(PrefixListIdx),
+    /// An internet gateway.
+    InternetGateway(IgwIdx),
+    /// A NAT gateway.
+    NatGateway(NatIdx),
+    /// A network interface.
+    Interface(EniIdx),
+    /// An instance.
+    Instance(InstanceIdx),
+    /// A security group.
+    SecurityGroup(SgIdx),
+    /// A network ACL.
+    NetworkAcl(NaclIdx),
+    /// A peering connection.
+    Peering(PeeringIdx),
+}
+
+impl AnyIdx {
+    /// The kind, as it appears in output (`security-group`, `route-table`, …).
+    pub fn kind(self) -> &'static str {
+        match self {
+            AnyIdx::Vpc(_) => "vpc",
+            AnyIdx::Subnet(_) => "subnet",
+            AnyIdx::RouteTable(_) => "route-table",
+            AnyIdx::PrefixList(_) => "prefix-list",
+            AnyIdx::InternetGateway(_) => "internet-gateway",
+            AnyIdx::NatGateway(_) => "nat-gateway",
+            AnyIdx::Interface(_) => "network-interface",
+            AnyIdx::Instance(_) => "instance",
+            AnyIdx::SecurityGroup(_) => "security-group",
+            AnyIdx::NetworkAcl(_) => "network-acl",
+            AnyIdx::Peering(_) => "vpc-peering-connection",
+        }
+    }
+}

@@ -1,0 +1,678 @@
+//! The resources of a network and the [`Network`] arena that holds them.
+
+use std::collections::HashMap;
+use std::net::Ipv4Addr;
+
+use ipnet::{Ipv4Net, Ipv6Net};
+
+use crate::diag::Location;
+use crate::index::AnyIdx;
+use crate::proto::{L4Match, Protocol};
+
+macro_rules! idx {
+    ($(#[$doc:meta] $name:ident),* $(,)?) => {$(
+        #[$doc]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub(crate) u32);
+
+        impl $name {
+            /// The position in the network's arena.
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    )*};
+}
+
+idx! {
+    /// A VPC in a [`Network`].
+    VpcIdx,
+    /// A subnet in a [`Network`].
+    SubnetIdx,
+    /// A route table in a [`Network`].
+    RouteTableIdx,
+    /// A managed prefix list in a [`Network`].
+    PrefixListIdx,
+    /// An internet gateway in a [`Network`].
+    IgwIdx,
+    /// A NAT gateway in a [`Network`].
+    NatIdx,
+    /// A network interface in a [`Network`].
+    EniIdx,
+    /// An instance in a [`Network`].
+    InstanceIdx,
+    /// A security group in a [`Network`].
+    SgIdx,
+    /// A network ACL in a [`Network`].
+    NaclIdx,
+    /// A VPC peering connection in a [`Network`].
+    PeeringIdx,
+}
+
+/// What every resource carries: its AWS id, its `Name` tag, its tags and its origin.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Meta {
+    /// The AWS id (`vpc-0a1b…`), or a stable one made up by the importer.
+    pub id: String,
+    /// The `Name` tag, or the name the spec gave it.
+    pub name: Option<String>,
+    /// All tags, `Name` included, in input order.
+    pub tags: Vec<(String, String)>,
+    /// Where it was declared.
+    pub origin: Option<Location>,
+}
+
+impl Meta {
+    /// A resource with this id and name and nothing else.
+    pub fn new(id: impl Into<String>, name: Option<String>) -> Meta {
+        Meta {
+            id: id.into(),
+            name,
+            ..Meta::default()
+        }
+    }
+
+    /// `name (id)` when named, else the id: how people see a resource in messages.
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(name) if *name != self.id => format!("{name} ({})", self.id),
+            _ => self.id.clone(),
+        }
+    }
+}
+
+/// An AWS account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    /// The 12-digit account id.
+    pub id: String,
+    /// A human name for it.
+    pub name: Option<String>,
+}
+
+/// A VPC.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Vpc {
+    /// Identity.
+    pub meta: Meta,
+    /// Owning account id.
+    pub account: String,
+    /// Region, e.g. `us-east-1`.
+    pub region: String,
+    /// IPv4 CIDR blocks; the first is the primary.
+    pub cidrs: Vec<Ipv4Net>,
+    /// IPv6 CIDR blocks (held, not yet routed).
+    pub ipv6_cidrs: Vec<Ipv6Net>,
+    /// The main route table, used by subnets without an explicit association.
+    pub main_route_table: Option<RouteTableIdx>,
+    /// The default network ACL, used by subnets without an explicit association.
+    pub default_nacl: Option<NaclIdx>,
+    /// `enableDnsSupport`.
+    pub dns_support: bool,
+    /// `enableDnsHostnames`.
+    pub dns_hostnames: bool,
+}
+
+impl Vpc {
+    /// Whether `ip` lies in one of the VPC's IPv4 CIDR blocks.
+    pub fn contains(&self, ip: Ipv4Addr) -> bool {
+        self.cidrs.iter().any(|c| c.contains(&ip))
+    }
+}
+
+/// A subnet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Subnet {
+    /// Identity.
+    pub meta: Meta,
+    /// The VPC it is in.
+    pub vpc: VpcIdx,
+    /// Its IPv4 block; always inside one of the VPC's blocks.
+    pub cidr: Ipv4Net,
+    /// Its IPv6 block, if any.
+    pub ipv6_cidr: Option<Ipv6Net>,
+    /// Availability zone, e.g. `us-east-1a`.
+    pub az: String,
+    /// Explicitly associated route table; `None` means the VPC's main table.
+    pub route_table: Option<RouteTableIdx>,
+    /// Associated network ACL; `None` means the VPC's default ACL.
+    pub nacl: Option<NaclIdx>,
+}
+
+/// Where a route sends matching packets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RouteTarget {
+    /// The VPC itself: deliver to the interface that owns the address.
+    Local,
+    /// An internet gateway.
+    InternetGateway(IgwIdx),
+    /// A NAT gateway.
+    NatGateway(NatIdx),
+    /// A VPC peering connection.
+    Peering(PeeringIdx),
+    /// A network interface (appliance, router).
+    Interface(EniIdx),
+    /// An instance; AWS sends to its primary interface.
+    Instance(InstanceIdx),
+    /// A transit gateway, by id.
+    TransitGateway(String),
+    /// A gateway VPC endpoint, by id.
+    VpcEndpoint(String),
+    /// A virtual private gateway (site-to-site VPN), by id.
+    VpnGateway(String),
+    /// Another target kind vpcnet does not model yet: (kind, id).
+    Other(String, String),
+    /// An explicit blackhole: matching packets are dropped.
+    Blackhole,
+}
+
+/// Destination of a route.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RouteDest {
+    /// An IPv4 CIDR.
+    Cidr(Ipv4Net),
+    /// An IPv6 CIDR (held, not yet routed).
+    Ipv6(Ipv6Net),
+    /// Every CIDR of a managed prefix list.
+    PrefixList(PrefixListIdx),
+}
+
+/// A route.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Route {
+    /// What it matches.
+    pub destination: RouteDest,
+    /// Where it sends.
+    pub target: RouteTarget,
+    /// `false` for a route AWS shows as `blackhole` (its target is gone).
+    pub active: bool,
+    /// Where it was declared.
+    pub origin: Option<Location>,
+}
+
+/// A route table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouteTable {
+    /// Identity.
+    pub meta: Meta,
+    /// The VPC it routes for.
+    pub vpc: VpcIdx,
+    /// Its routes, in input order.
+    pub routes: Vec<Route>,
+}
+
+/// A managed prefix list (customer-managed, or AWS-managed such as the S3 list).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrefixList {
+    /// Identity (`pl-…`).
+    pub meta: Meta,
+    /// The prefix list name (`com.amazonaws.us-east-1.s3`).
+    pub list_name: String,
+    /// Its IPv4 entries.
+    pub cidrs: Vec<Ipv4Net>,
+}
+
+/// An internet gateway.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InternetGateway {
+    /// Identity.
+    pub meta: Meta,
+    /// The VPC it is attached to, if any.
+    pub vpc: Option<VpcIdx>,
+}
+
+/// Public or private NAT gateway.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NatConnectivity {
+    /// Translates to its private IP, then its EIP at the internet gateway.
+    Public,
+    /// Translates to its private IP only.
+    Private,
+}
+
+/// A NAT gateway.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NatGateway {
+    /// Identity.
+    pub meta: Meta,
+    /// The subnet it lives in.
+    pub subnet: SubnetIdx,
+    /// Public or private.
+    pub connectivity: NatConnectivity,
+    /// Its interface; its private IP is the translated source.
+    pub eni: EniIdx,
+    /// `available`, `pending`, `failed`, `deleting`, `deleted`.
+    pub state: String,
+}
+
+/// What an interface belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InterfaceOwner {
+    /// An EC2 instance.
+    Instance(InstanceIdx),
+    /// A NAT gateway.
+    NatGateway(NatIdx),
+    /// Something vpcnet does not model in detail: the AWS interface type
+    /// (`vpc_endpoint`, `network_load_balancer`, `lambda`, …) or a description.
+    Other(String),
+    /// Nothing (a detached interface, or a pod address block).
+    None,
+}
+
+/// One private IPv4 address of an interface, with its public address if any.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PrivateIp {
+    /// The private address.
+    pub addr: Ipv4Addr,
+    /// The public IP or Elastic IP mapped 1:1 onto it at the internet gateway.
+    pub public: Option<Ipv4Addr>,
+}
+
+/// A network interface (ENI).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Interface {
+    /// Identity.
+    pub meta: Meta,
+    /// The subnet it is in.
+    pub subnet: SubnetIdx,
+    /// Its private addresses; the first is the primary.
+    pub private_ips: Vec<PrivateIp>,
+    /// Its security groups.
+    pub security_groups: Vec<SgIdx>,
+    /// Source/destination check: when on, it only sends and receives packets addressed
+    /// from and to itself.
+    pub source_dest_check: bool,
+    /// What it belongs to.
+    pub owner: InterfaceOwner,
+}
+
+impl Interface {
+    /// The primary private address.
+    pub fn primary_ip(&self) -> Ipv4Addr {
+        self.private_ips[0].addr
+    }
+
+    /// Whether `ip` is one of its private addresses.
+    pub fn owns(&self, ip: Ipv4Addr) -> bool {
+        self.private_ips.iter().any(|p| p.addr == ip)
+    }
+
+    /// The public address mapped onto private address `ip`, if any.
+    pub fn public_for(&self, ip: Ipv4Addr) -> Option<Ipv4Addr> {
+        self.private_ips
+            .iter()
+            .find(|p| p.addr == ip)
+            .and_then(|p| p.public)
+    }
+}
+
+/// How an instance forwards packets that are not addressed to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Forwarding {
+    /// Routes packets on unchanged (a router, a firewall).
+    Router,
+    /// Rewrites the source to its own address (a NAT instance).
+    Nat,
+}
+
+/// An EC2 instance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Instance {
+    /// Identity.
+    pub meta: Meta,
+    /// Its interfaces; the first is the primary (device index 0).
+    pub interfaces: Vec<EniIdx>,
+    /// `running`, `stopped`, …
+    pub state: String,
+    /// How it forwards packets not addressed to it, if it is an appliance.
+    pub forwarding: Option<Forwarding>,
+}
+
+/// The other side of a security group rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SgPeer {
+    /// An IPv4 CIDR.
+    Cidr(Ipv4Net),
+    /// An IPv6 CIDR (held, not yet matched).
+    Ipv6(Ipv6Net),
+    /// Every CIDR of a managed prefix list.
+    PrefixList(PrefixListIdx),
+    /// Every private IP of every interface carrying this group.
+    Group(SgIdx),
+    /// A group vpcnet does not have (another account's, not in the input): never matches.
+    UnknownGroup(String),
+}
+
+/// A security group rule (they only allow).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SgRule {
+    /// Protocol.
+    pub protocol: Protocol,
+    /// Ports or ICMP type/code.
+    pub l4: L4Match,
+    /// Source (ingress) or destination (egress).
+    pub peer: SgPeer,
+    /// The rule's description.
+    pub description: Option<String>,
+    /// Where it was declared.
+    pub origin: Option<Location>,
+}
+
+/// A security group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecurityGroup {
+    /// Identity (`sg-…`).
+    pub meta: Meta,
+    /// The group name (`default`, …).
+    pub group_name: String,
+    /// The VPC it belongs to.
+    pub vpc: VpcIdx,
+    /// Inbound rules.
+    pub ingress: Vec<SgRule>,
+    /// Outbound rules.
+    pub egress: Vec<SgRule>,
+}
+
+/// Allow or deny.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleAction {
+    /// Allow.
+    Allow,
+    /// Deny.
+    Deny,
+}
+
+/// A network ACL entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NaclEntry {
+    /// Rule number: lower numbers are evaluated first (1–32766).
+    pub rule_number: u16,
+    /// Allow or deny.
+    pub action: RuleAction,
+    /// Protocol.
+    pub protocol: Protocol,
+    /// Destination ports or ICMP type/code.
+    pub l4: L4Match,
+    /// Source (inbound) or destination (outbound) range.
+    pub cidr: Ipv4Net,
+    /// Where it was declared.
+    pub origin: Option<Location>,
+}
+
+/// A network ACL: numbered entries, first match wins, then an implicit deny.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NetworkAcl {
+    /// Identity (`acl-…`).
+    pub meta: Meta,
+    /// The VPC it belongs to.
+    pub vpc: VpcIdx,
+    /// Inbound entries, sorted by rule number.
+    pub ingress: Vec<NaclEntry>,
+    /// Outbound entries, sorted by rule number.
+    pub egress: Vec<NaclEntry>,
+}
+
+/// Status of a VPC peering connection, as AWS reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeeringStatus {
+    /// `pending-acceptance`.
+    PendingAcceptance,
+    /// `provisioning`.
+    Provisioning,
+    /// `active`: the only one that carries traffic.
+    Active,
+    /// `failed`.
+    Failed,
+    /// `rejected`.
+    Rejected,
+    /// `expired`.
+    Expired,
+    /// `deleted` or `deleting`.
+    Deleted,
+}
+
+impl PeeringStatus {
+    /// Parses the AWS status code.
+    pub fn parse(s: &str) -> Option<PeeringStatus> {
+        Some(match s {
+            "pending-acceptance" => PeeringStatus::PendingAcceptance,
+            "provisioning" | "initiating-request" => PeeringStatus::Provisioning,
+            "active" => PeeringStatus::Active,
+            "failed" => PeeringStatus::Failed,
+            "rejected" => PeeringStatus::Rejected,
+            "expired" => PeeringStatus::Expired,
+            "deleted" | "deleting" => PeeringStatus::Deleted,
+            _ => return None,
+        })
+    }
+
+    /// The AWS status code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeeringStatus::PendingAcceptance => "pending-acceptance",
+            PeeringStatus::Provisioning => "provisioning",
+            PeeringStatus::Active => "active",
+            PeeringStatus::Failed => "failed",
+            PeeringStatus::Rejected => "rejected",
+            PeeringStatus::Expired => "expired",
+            PeeringStatus::Deleted => "deleted",
+        }
+    }
+}
+
+/// A VPC peering connection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Peering {
+    /// Identity (`pcx-…`).
+    pub meta: Meta,
+    /// The VPC that asked.
+    pub requester: VpcIdx,
+    /// The VPC that accepted.
+    pub accepter: VpcIdx,
+    /// Status.
+    pub status: PeeringStatus,
+    /// Requester side may resolve the accepter's private DNS names.
+    pub requester_dns_resolution: bool,
+    /// Accepter side may resolve the requester's private DNS names.
+    pub accepter_dns_resolution: bool,
+}
+
+impl Peering {
+    /// The VPC on the other side from `vpc`, or `None` if `vpc` is not part of it.
+    pub fn other_side(&self, vpc: VpcIdx) -> Option<VpcIdx> {
+        if vpc == self.requester {
+            Some(self.accepter)
+        } else if vpc == self.accepter {
+            Some(self.requester)
+        } else {
+            None
+        }
+    }
+}
+
+/// The whole network: every resource, and the indices the engine needs.
+#[derive(Clone, Debug, Default)]
+pub struct Network {
+    pub(crate) accounts: Vec<Account>,
+    pub(crate) vpcs: Vec<Vpc>,
+    pub(crate) subnets: Vec<Subnet>,
+    pub(crate) route_tables: Vec<RouteTable>,
+    pub(crate) prefix_lists: Vec<PrefixList>,
+    pub(crate) igws: Vec<InternetGateway>,
+    pub(crate) nats: Vec<NatGateway>,
+    pub(crate) enis: Vec<Interface>,
+    pub(crate) instances: Vec<Instance>,
+    pub(crate) sgs: Vec<SecurityGroup>,
+    pub(crate) nacls: Vec<NetworkAcl>,
+    pub(crate) peerings: Vec<Peering>,
+    // Indices, kept in step by the builder.
+    pub(crate) by_id: HashMap<String, AnyIdx>,
+    pub(crate) by_name: HashMap<String, Vec<AnyIdx>>,
+    pub(crate) private_ip: HashMap<(VpcIdx, Ipv4Addr), EniIdx>,
+    pub(crate) public_ip: HashMap<Ipv4Addr, (EniIdx, Ipv4Addr)>,
+    pub(crate) vpc_peerings: Vec<Vec<PeeringIdx>>,
+    pub(crate) vpc_igw: Vec<Option<IgwIdx>>,
+    pub(crate) nat_of_eni: HashMap<EniIdx, NatIdx>,
+}
+
+macro_rules! accessors {
+    ($($plural:ident, $single:ident, $field:ident: $idx:ident => $ty:ty;)*) => {
+        impl Network {$(
+            #[doc = concat!("Every `", stringify!($ty), "`, in arena order.")]
+            pub fn $plural(&self) -> &[$ty] {
+                &self.$field
+            }
+
+            #[doc = concat!("One `", stringify!($ty), "`.")]
+            pub fn $single(&self, idx: $idx) -> &$ty {
+                &self.$field[idx.index()]
+            }
+        )*}
+    };
+}
+
+accessors! {
+    vpcs, vpc, vpcs: VpcIdx => Vpc;
+    subnets, subnet, subnets: SubnetIdx => Subnet;
+    route_tables, route_table, route_tables: RouteTableIdx => RouteTable;
+    prefix_lists, prefix_list, prefix_lists: PrefixListIdx => PrefixList;
+    internet_gateways, internet_gateway, igws: IgwIdx => InternetGateway;
+    nat_gateways, nat_gateway, nats: NatIdx => NatGateway;
+    interfaces, interface, enis: EniIdx => Interface;
+    instances, instance, instances: InstanceIdx => Instance;
+    security_groups, security_group, sgs: SgIdx => SecurityGroup;
+    network_acls, network_acl, nacls: NaclIdx => NetworkAcl;
+    peerings, peering, peerings: PeeringIdx => Peering;
+}
+
+macro_rules! iter_idx {
+    ($($name:ident, $field:ident: $idx:ident;)*) => {
+        impl Network {$(
+            #[doc = concat!("Every `", stringify!($idx), "`, in arena order.")]
+            pub fn $name(&self) -> impl ExactSizeIterator<Item = $idx> + use<> {
+                (0..self.$field.len() as u32).map($idx)
+            }
+        )*}
+    };
+}
+
+iter_idx! {
+    vpc_ids, vpcs: VpcIdx;
+    subnet_ids, subnets: SubnetIdx;
+    route_table_ids, route_tables: RouteTableIdx;
+    eni_ids, enis: EniIdx;
+    instance_ids, instances: InstanceIdx;
+    sg_ids, sgs: SgIdx;
+    nacl_ids, nacls: NaclIdx;
+    peering_ids, peerings: PeeringIdx;
+    nat_ids, nats: NatIdx;
+    igw_ids, igws: IgwIdx;
+}
+
+impl Network {
+    /// Every account that owns something, in order of first appearance.
+    pub fn accounts(&self) -> &[Account] {
+        &self.accounts
+    }
+
+    /// The VPC a subnet is in.
+    pub fn vpc_of_subnet(&self, subnet: SubnetIdx) -> VpcIdx {
+        self.subnets[subnet.index()].vpc
+    }
+
+    /// The VPC an interface is in.
+    pub fn vpc_of_eni(&self, eni: EniIdx) -> VpcIdx {
+        self.vpc_of_subnet(self.enis[eni.index()].subnet)
+    }
+
+    /// The route table a subnet uses: its explicit association, else the VPC's main table.
+    pub fn effective_route_table(&self, subnet: SubnetIdx) -> Option<RouteTableIdx> {
+        let s = &self.subnets[subnet.index()];
+        s.route_table.or(self.vpcs[s.vpc.index()].main_route_table)
+    }
+
+    /// The network ACL a subnet uses: its association, else the VPC's default ACL.
+    pub fn effective_nacl(&self, subnet: SubnetIdx) -> Option<NaclIdx> {
+        let s = &self.subnets[subnet.index()];
+        s.nacl.or(self.vpcs[s.vpc.index()].default_nacl)
+    }
+
+    /// The interface owning private address `ip` in `vpc`.
+    pub fn eni_by_private_ip(&self, vpc: VpcIdx, ip: Ipv4Addr) -> Option<EniIdx> {
+        self.private_ip.get(&(vpc, ip)).copied()
+    }
+
+    /// Every interface, in any VPC, owning private address `ip`.
+    pub fn enis_with_private_ip(&self, ip: Ipv4Addr) -> Vec<EniIdx> {
+        let mut found: Vec<EniIdx> = self
+            .vpc_ids()
+            .filter_map(|v| self.eni_by_private_ip(v, ip))
+            .collect();
+        found.sort();
+        found
+    }
+
+    /// The interface and private address a public IP maps onto.
+    pub fn eni_by_public_ip(&self, ip: Ipv4Addr) -> Option<(EniIdx, Ipv4Addr)> {
+        self.public_ip.get(&ip).copied()
+    }
+
+    /// The peering connections a VPC is part of.
+    pub fn peerings_of(&self, vpc: VpcIdx) -> &[PeeringIdx] {
+        &self.vpc_peerings[vpc.index()]
+    }
+
+    /// The internet gateway attached to a VPC.
+    pub fn igw_of(&self, vpc: VpcIdx) -> Option<IgwIdx> {
+        self.vpc_igw[vpc.index()]
+    }
+
+    /// The NAT gateway an interface belongs to.
+    pub fn nat_of_eni(&self, eni: EniIdx) -> Option<NatIdx> {
+        self.nat_of_eni.get(&eni).copied()
+    }
+
+    /// The resource with this AWS id.
+    pub fn by_id(&self, id: &str) -> Option<AnyIdx> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The resources with this `Name` tag.
+    pub fn by_name(&self, name: &str) -> &[AnyIdx] {
+        self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The identity of any resource.
+    pub fn meta(&self, idx: AnyIdx) -> &Meta {
+        match idx {
+            AnyIdx::Vpc(i) => &self.vpc(i).meta,
+            AnyIdx::Subnet(i) => &self.subnet(i).meta,
+            AnyIdx::RouteTable(i) => &self.route_table(i).meta,
+            AnyIdx::PrefixList(i) => &self.prefix_list(i).meta,
+            AnyIdx::InternetGateway(i) => &self.internet_gateway(i).meta,
+            AnyIdx::NatGateway(i) => &self.nat_gateway(i).meta,
+            AnyIdx::Interface(i) => &self.interface(i).meta,
+            AnyIdx::Instance(i) => &self.instance(i).meta,
+            AnyIdx::SecurityGroup(i) => &self.security_group(i).meta,
+            AnyIdx::NetworkAcl(i) => &self.network_acl(i).meta,
+            AnyIdx::Peering(i) => &self.peering(i).meta,
+        }
+    }
+
+    /// Resolved route destinations: each CIDR a route matches (a prefix list gives
+    /// several), with whether it came from a prefix list.
+    pub fn route_cidrs<'a>(
+        &'a self,
+        route: &'a Route,
+    ) -> impl Iterator<Item = (Ipv4Net, bool)> + 'a {
+        let (single, list): (Option<Ipv4Net>, &[Ipv4Net]) = match &route.destination {
+            RouteDest::Cidr(c) => (Some(*c), &[]),
+            RouteDest::Ipv6(_) => (None, &[]),
+            RouteDest::PrefixList(pl) => (None, &self.prefix_lists[pl.index()].cidrs),
+        };
+        single
+            .into_iter()
+            .map(|c| (c, false))
+            .chain(list.iter().map(|c| (*c, true)))
+    }
+}

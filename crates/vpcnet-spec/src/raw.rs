@@ -1,0 +1,538 @@
+//! The wire form of the spec: what a person writes, as serde and JSON Schema see it.
+//!
+//! These structs mirror the file, not the model: names instead of indices, optional
+//! ids, strings for CIDRs and addresses (so a bad one is reported where it is, not as a
+//! failure of the whole document). `lower.rs` turns them into a `Network`.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::lenient::Lenient;
+
+/// A whole network: accounts, prefix lists, VPCs and the peerings between them.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// Optional JSON Schema reference for editors; ignored.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// A free-text description of the network.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Account and region for resources that do not name their own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defaults: Option<Defaults>,
+    /// AWS accounts, to give them names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<Lenient<AccountSpec>>,
+    /// Managed prefix lists, usable as route destinations and security group peers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prefix_lists: Vec<Lenient<PrefixListSpec>>,
+    /// The VPCs with everything inside them.
+    #[serde(default)]
+    pub vpcs: Vec<Lenient<VpcSpec>>,
+    /// VPC peering connections.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub peerings: Vec<Lenient<PeeringSpec>>,
+}
+
+/// Account and region for resources that do not name their own.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    /// 12-digit account id (default `000000000000`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<AccountId>,
+    /// Region (default `us-east-1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+}
+
+/// An account id: 12 digits, written as a string or a number.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum AccountId {
+    /// `"111111111111"`.
+    Text(String),
+    /// `111111111111`.
+    Number(u64),
+}
+
+impl AccountId {
+    /// The id as AWS prints it: 12 digits, zero-padded.
+    pub fn normalized(&self) -> String {
+        match self {
+            AccountId::Text(s) => s.clone(),
+            AccountId::Number(n) => format!("{n:012}"),
+        }
+    }
+}
+
+/// An AWS account.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountSpec {
+    /// 12-digit account id.
+    pub id: AccountId,
+    /// A human name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Tags, `Name` aside (the `name` field sets that).
+pub type Tags = BTreeMap<String, String>;
+
+/// A managed prefix list.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrefixListSpec {
+    /// Name; references use it.
+    pub name: String,
+    /// `pl-…`; made up from the name when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// IPv4 CIDRs.
+    pub cidrs: Vec<String>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+}
+
+/// A VPC and everything in it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VpcSpec {
+    /// Name (the `Name` tag); references use it.
+    pub name: String,
+    /// `vpc-…`; made up from the name when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Owning account (default: `defaults.account`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<AccountId>,
+    /// Region (default: `defaults.region`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The primary IPv4 CIDR block (or use `cidrs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cidr: Option<String>,
+    /// IPv4 CIDR blocks, primary first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cidrs: Vec<String>,
+    /// IPv6 CIDR blocks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ipv6_cidrs: Vec<String>,
+    /// `enableDnsSupport` (default true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_support: Option<bool>,
+    /// `enableDnsHostnames` (default false, as for a VPC made through the API).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_hostnames: Option<bool>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+    /// The internet gateway attached to this VPC, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internet_gateway: Option<NamedSpec>,
+    /// Route tables. Every table gets the `local` route for each VPC CIDR; when none is
+    /// `main`, a main table with only those routes is made.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub route_tables: Vec<Lenient<RouteTableSpec>>,
+    /// Network ACLs. When none is `default`, a default ACL allowing everything is made.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub network_acls: Vec<Lenient<NetworkAclSpec>>,
+    /// Security groups. A group named `default` (all from itself in, all out) is made
+    /// when none is declared.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security_groups: Vec<Lenient<SecurityGroupSpec>>,
+    /// Subnets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subnets: Vec<Lenient<SubnetSpec>>,
+    /// NAT gateways.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nat_gateways: Vec<Lenient<NatGatewaySpec>>,
+    /// EC2 instances (each with its primary interface).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instances: Vec<Lenient<InstanceSpec>>,
+    /// Network interfaces not attached to an instance (pods, endpoints, load balancers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interfaces: Vec<Lenient<InterfaceSpec>>,
+}
+
+/// A resource that needs only a name (and optionally an id).
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum NamedSpec {
+    /// Just the name.
+    Name(String),
+    /// Name, id and tags.
+    Full {
+        /// Name.
+        name: String,
+        /// AWS id.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
+        /// Tags.
+        #[serde(default, skip_serializing_if = "Tags::is_empty")]
+        tags: Tags,
+    },
+}
+
+/// A route table.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RouteTableSpec {
+    /// Name.
+    pub name: String,
+    /// `rtb-…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Whether this is the VPC's main route table.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub main: bool,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+    /// Routes besides `local`.
+    #[serde(default)]
+    pub routes: Vec<Lenient<RouteSpec>>,
+}
+
+/// A route: one destination (`destination` or `prefix_list`) and one target.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RouteSpec {
+    /// Destination IPv4 or IPv6 CIDR.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
+    /// Destination prefix list (name or id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix_list: Option<String>,
+    /// Target: the VPC itself.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub local: bool,
+    /// Target: this VPC's internet gateway (name or id; `true` for the VPC's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internet_gateway: Option<NameOrTrue>,
+    /// Target: a NAT gateway of this VPC (name or id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nat_gateway: Option<String>,
+    /// Target: a peering connection (name or id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peering: Option<String>,
+    /// Target: an instance of this VPC (name or id): its primary interface.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// Target: a network interface of this VPC (name or id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_interface: Option<String>,
+    /// Target: a transit gateway id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transit_gateway: Option<String>,
+    /// Target: a gateway VPC endpoint id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_endpoint: Option<String>,
+    /// Target: a virtual private gateway id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpn_gateway: Option<String>,
+    /// Target: none; matching packets are dropped.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub blackhole: bool,
+    /// `active` (default) or `blackhole` (the target is gone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+}
+
+/// A name, or `true` for "the obvious one".
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum NameOrTrue {
+    /// `true`.
+    Yes(bool),
+    /// A name or id.
+    Name(String),
+}
+
+/// A network ACL.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkAclSpec {
+    /// Name.
+    pub name: String,
+    /// `acl-…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Whether this is the VPC's default ACL (used by subnets without an association).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub default: bool,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+    /// Inbound entries.
+    #[serde(default)]
+    pub ingress: Vec<Lenient<NaclEntrySpec>>,
+    /// Outbound entries.
+    #[serde(default)]
+    pub egress: Vec<Lenient<NaclEntrySpec>>,
+}
+
+/// A network ACL entry.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NaclEntrySpec {
+    /// Rule number, 1 to 32766; lowest first.
+    pub rule: u32,
+    /// `allow` or `deny`.
+    pub action: String,
+    /// `tcp`, `udp`, `icmp`, `all`/`-1` or a protocol number.
+    pub protocol: ProtoSpec,
+    /// Destination ports for TCP/UDP: `443`, `"1024-65535"` or `"all"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ports: Option<PortsSpec>,
+    /// ICMP type (default: all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icmp_type: Option<i32>,
+    /// ICMP code (default: all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icmp_code: Option<i32>,
+    /// Source (inbound) or destination (outbound) IPv4 CIDR.
+    pub cidr: String,
+}
+
+/// A protocol: a name or a number.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ProtoSpec {
+    /// A number (`-1` is all).
+    Number(i32),
+    /// `tcp`, `udp`, `icmp`, `all`.
+    Name(String),
+}
+
+/// Ports: one number, or a range written `"from-to"`, or `"all"`.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum PortsSpec {
+    /// One port.
+    Single(u32),
+    /// `"8000-8100"` or `"all"`.
+    Range(String),
+}
+
+/// A security group.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityGroupSpec {
+    /// Name (the group name and the `Name` tag).
+    pub name: String,
+    /// `sg-…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+    /// Inbound rules.
+    #[serde(default)]
+    pub ingress: Vec<Lenient<SgRuleSpec>>,
+    /// Outbound rules; when absent, AWS's default (all traffic to `0.0.0.0/0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub egress: Option<Vec<Lenient<SgRuleSpec>>>,
+}
+
+/// A security group rule: protocol, ports, and one peer (`cidr`, `prefix_list`, `sg`
+/// or `self`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SgRuleSpec {
+    /// `tcp`, `udp`, `icmp`, `all`/`-1` or a protocol number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<ProtoSpec>,
+    /// Ports for TCP/UDP: `9000`, `"8000-8100"` or `"all"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ports: Option<PortsSpec>,
+    /// ICMP type (default: all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icmp_type: Option<i32>,
+    /// ICMP code (default: all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icmp_code: Option<i32>,
+    /// Peer: an IPv4 or IPv6 CIDR.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cidr: Option<String>,
+    /// Peer: a prefix list (name or id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix_list: Option<String>,
+    /// Peer: a security group: a name in this VPC, `vpc-name/group-name`, or an id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sg: Option<String>,
+    /// Peer: this group itself.
+    #[serde(rename = "self", default, skip_serializing_if = "std::ops::Not::not")]
+    pub self_: bool,
+    /// Description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A subnet.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubnetSpec {
+    /// Name.
+    pub name: String,
+    /// `subnet-…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// IPv4 CIDR, inside the VPC's blocks.
+    pub cidr: String,
+    /// IPv6 CIDR.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_cidr: Option<String>,
+    /// Availability zone (default: the region + `a`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub az: Option<String>,
+    /// Route table (name or id); default: the VPC's main table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route_table: Option<String>,
+    /// Network ACL (name or id); default: the VPC's default ACL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_acl: Option<String>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+}
+
+/// A NAT gateway.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NatGatewaySpec {
+    /// Name.
+    pub name: String,
+    /// `nat-…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The subnet it lives in.
+    pub subnet: String,
+    /// `public` (default when `public_ip` is set) or `private`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connectivity: Option<String>,
+    /// Its private address (the translated source).
+    pub private_ip: String,
+    /// Its Elastic IP (public NAT gateways).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<String>,
+    /// `available` (default), `pending`, `failed`, `deleted`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+}
+
+/// An EC2 instance with its primary interface, and optionally more interfaces.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceSpec {
+    /// Name.
+    pub name: String,
+    /// `i-…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `running` (default), `stopped`, …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `router` or `nat`: how it forwards packets not addressed to it (needs
+    /// `source_dest_check: false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forwarding: Option<String>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+    /// `eni-…` of the primary interface.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interface_id: Option<String>,
+    /// Subnet (name or id).
+    pub subnet: String,
+    /// Primary private IPv4 address.
+    pub private_ip: String,
+    /// Secondary private addresses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secondary_ips: Vec<String>,
+    /// Public IP or Elastic IP on the primary address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<String>,
+    /// Security groups (names in this VPC, or ids); default: the VPC's `default` group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_groups: Option<Vec<String>>,
+    /// Source/destination check (default true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_dest_check: Option<bool>,
+    /// More interfaces (device index 1, 2, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_interfaces: Vec<Lenient<InterfaceSpec>>,
+}
+
+/// A network interface not attached to an instance (or an instance's extra one).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InterfaceSpec {
+    /// Name.
+    pub name: String,
+    /// `eni-…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// What it belongs to, in words (`eks pod`, `vpc_endpoint`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+    /// Subnet (name or id).
+    pub subnet: String,
+    /// Primary private IPv4 address.
+    pub private_ip: String,
+    /// Secondary private addresses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secondary_ips: Vec<String>,
+    /// Public IP or Elastic IP on the primary address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<String>,
+    /// Security groups (names in this VPC, or ids); default: the VPC's `default` group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_groups: Option<Vec<String>>,
+    /// Source/destination check (default true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_dest_check: Option<bool>,
+}
+
+/// A VPC peering connection.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeeringSpec {
+    /// Name.
+    pub name: String,
+    /// `pcx-…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The requester VPC (name or id).
+    pub requester: String,
+    /// The accepter VPC (name or id).
+    pub accepter: String,
+    /// `active` (default), `pending-acceptance`, `failed`, `rejected`, `expired`,
+    /// `deleted`, `provisioning`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The requester may resolve the accepter's private DNS names.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub requester_dns_resolution: bool,
+    /// The accepter may resolve the requester's private DNS names.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub accepter_dns_resolution: bool,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+}
