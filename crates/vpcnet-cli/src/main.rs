@@ -1,1 +1,54 @@
-fn main() {}
+//! The `vpcnet` command: parses arguments, runs one subcommand, maps the outcome to an
+//! exit status (0 analysis done, 1 a finding the user asked to fail on, 2 bad input).
+
+mod cli;
+mod commands;
+mod input;
+mod wire;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+
+/// An error caused by what the user gave us (exit 2), as opposed to a finding.
+#[derive(Debug)]
+pub(crate) struct BadInput(pub(crate) String);
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
+
+/// Writes to standard output; a closed pipe (`vpcnet … | head`) is not an error.
+pub(crate) fn emit(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Trace(args) => commands::trace::run(&args),
+        Command::Check(args) => commands::check::run(&args),
+        Command::Demo(args) => commands::demo::run(&args),
+        Command::Example(args) => commands::example::run(&args),
+        Command::Generate(args) => commands::generate::run(&args),
+        Command::Schema => commands::schema::run(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -50,3 +50,27 @@ impl AnyIdx {
         }
     }
 }
+
+macro_rules! from_idx {
+    ($($t:ident => $v:ident),* $(,)?) => {$(
+        impl From<$t> for AnyIdx {
+            fn from(i: $t) -> AnyIdx {
+                AnyIdx::$v(i)
+            }
+        }
+    )*};
+}
+
+from_idx! {
+    VpcIdx => Vpc,
+    SubnetIdx => Subnet,
+    RouteTableIdx => RouteTable,
+    PrefixListIdx => PrefixList,
+    IgwIdx => InternetGateway,
+    NatIdx => NatGateway,
+    EniIdx => Interface,
+    InstanceIdx => Instance,
+    SgIdx => SecurityGroup,
+    NaclIdx => NetworkAcl,
+    PeeringIdx => Peering,
+}

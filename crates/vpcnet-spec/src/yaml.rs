@@ -280,10 +280,8 @@ fn run<'w>(text: &str, want: Option<&'w HashSet<String>>) -> Result<Walker<'w>, 
                 message: e.info().to_owned(),
             }
         })?;
-        if walker.event(ev, mark)? {
-            if walker.root.is_some() || walker.stack.is_empty() {
-                break;
-            }
+        if walker.event(ev, mark)? && (walker.root.is_some() || walker.stack.is_empty()) {
+            break;
         }
     }
     Ok(walker)

@@ -1,0 +1,132 @@
+//! The command line, as clap derive types: every flag of every subcommand, in one place.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Offline model of cloud networks: trace a connection hop by hop, check a
+/// configuration, in microseconds and before anything is deployed.
+#[derive(Debug, Parser)]
+#[command(name = "vpcnet", version, about, max_term_width = 100)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Can A open a connection to B? Hop by hop, forward and return, with every
+    /// translation and the exact rule that blocks it.
+    Trace(TraceArgs),
+    /// Report invalid or risky configuration; exit 1 when there are errors.
+    Check(CheckArgs),
+    /// A guided tour of real traces over the built-in `cross-vpc` example.
+    Demo(DemoArgs),
+    /// Print a built-in example network as a spec.
+    Example(ExampleArgs),
+    /// Write a large, realistic network, deterministic for a seed.
+    Generate(GenerateArgs),
+    /// Print the JSON Schema of the YAML spec, for editors.
+    Schema,
+}
+
+/// Text for people, JSON for scripts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    Text,
+    Json,
+}
+
+/// Inputs: spec files (YAML or JSON), or `example:NAME` for a built-in example.
+#[derive(Debug, Args)]
+pub(crate) struct Inputs {
+    /// Network descriptions; several merge into one network.
+    #[arg(required = true, value_name = "INPUT")]
+    pub(crate) inputs: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Verdict {
+    Reachable,
+    Unreachable,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TraceArgs {
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
+    /// Source: an IP (`VPC/IP` when several VPCs have it), an id (`i-…`, `eni-…`), a
+    /// `Name` tag, or `internet`. A public IP stands for a host on the internet.
+    #[arg(long, value_name = "X")]
+    pub(crate) from: String,
+    /// Destination: as `--from`; a named resource is addressed by its private IP, or
+    /// by its public IP when the source is on the internet.
+    #[arg(long, value_name = "Y")]
+    pub(crate) to: String,
+    /// `tcp`, `udp`, `icmp` or a protocol number.
+    #[arg(long, short = 'p', default_value = "tcp")]
+    pub(crate) protocol: String,
+    /// Destination port (TCP/UDP).
+    #[arg(long, default_value_t = 443)]
+    pub(crate) port: u16,
+    /// Source port (TCP/UDP); the default lies in every common ephemeral range.
+    #[arg(long, default_value_t = 49152)]
+    pub(crate) src_port: u16,
+    /// ICMP type (ICMP only; default: echo request).
+    #[arg(long, default_value_t = 8)]
+    pub(crate) icmp_type: u8,
+    /// ICMP code (ICMP only).
+    #[arg(long, default_value_t = 0)]
+    pub(crate) icmp_code: u8,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+    /// Exit 1 when the verdict differs (for CI).
+    #[arg(long, value_enum)]
+    pub(crate) expect: Option<Verdict>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    /// Output format (JSON prints every trace of the tour).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExampleArgs {
+    /// The example to print (`cross-vpc`); without it, the list.
+    pub(crate) name: Option<String>,
+}
+
+/// Spec encodings `generate` can write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SpecFormat {
+    Yaml,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct GenerateArgs {
+    /// Number of VPCs (about 6 subnets, 50 interfaces and 200 security group rules each).
+    #[arg(long, default_value_t = 10)]
+    pub(crate) vpcs: usize,
+    /// Seed: the same seed writes the same network.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+    /// Encoding (JSON is also a valid spec, and loads faster).
+    #[arg(long, value_enum, default_value_t = SpecFormat::Yaml)]
+    pub(crate) format: SpecFormat,
+    /// Write here instead of standard output.
+    #[arg(long, short = 'o')]
+    pub(crate) output: Option<PathBuf>,
+}

@@ -1,0 +1,8 @@
+//! One module per subcommand.
+
+pub(crate) mod check;
+pub(crate) mod demo;
+pub(crate) mod example;
+pub(crate) mod generate;
+pub(crate) mod schema;
+pub(crate) mod trace;

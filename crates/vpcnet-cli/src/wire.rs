@@ -1,0 +1,258 @@
+//! The JSON output contract (DESIGN.md): wire types owned by the CLI, converted
+//! explicitly from the engine's values. Field names here are a promise to scripts.
+
+use serde::Serialize;
+use vpcnet_engine::{Action, Blocked, Component, Hop, Packet, Path, Trace, TranslationKind};
+use vpcnet_model::{Diagnostic, Network};
+
+#[derive(Serialize)]
+pub(crate) struct WireComponent {
+    pub(crate) component: String,
+    #[serde(rename = "type")]
+    pub(crate) kind: String,
+    pub(crate) name: Option<String>,
+}
+
+pub(crate) fn component(net: &Network, c: &Component) -> WireComponent {
+    match c {
+        Component::Resource(idx) => {
+            let meta = net.meta(*idx);
+            WireComponent {
+                component: meta.id.clone(),
+                kind: idx.kind().to_owned(),
+                name: meta.name.clone(),
+            }
+        }
+        Component::Internet => WireComponent {
+            component: "internet".to_owned(),
+            kind: "internet".to_owned(),
+            name: None,
+        },
+        Component::External { kind, id } => WireComponent {
+            component: id.clone(),
+            kind: (*kind).to_owned(),
+            name: None,
+        },
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct WirePacket {
+    src: String,
+    dst: String,
+    protocol: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    src_port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dst_port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    icmp_type: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    icmp_code: Option<u8>,
+}
+
+fn packet(p: &Packet) -> WirePacket {
+    WirePacket {
+        src: p.src.to_string(),
+        dst: p.dst.to_string(),
+        protocol: p.protocol,
+        src_port: p.has_ports().then_some(p.src_port),
+        dst_port: p.has_ports().then_some(p.dst_port),
+        icmp_type: p.is_icmp().then_some(p.icmp_type),
+        icmp_code: p.is_icmp().then_some(p.icmp_code),
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct WireHop {
+    #[serde(flatten)]
+    component: WireComponent,
+    action: &'static str,
+    detail: String,
+    packet: WirePacket,
+}
+
+#[derive(Serialize)]
+pub(crate) struct WirePath {
+    hops: Vec<WireHop>,
+    code: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct WireBlocked {
+    #[serde(flatten)]
+    component: WireComponent,
+    code: &'static str,
+    message: String,
+    direction: &'static str,
+}
+
+#[derive(Serialize)]
+pub(crate) struct WireTranslation {
+    #[serde(flatten)]
+    component: WireComponent,
+    kind: &'static str,
+    direction: &'static str,
+    from: String,
+    to: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct WireEndpoint {
+    input: String,
+    ip: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource: Option<WireComponent>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct WireTrace {
+    verdict: &'static str,
+    from: WireEndpoint,
+    to: WireEndpoint,
+    protocol: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    port: Option<u16>,
+    forward: WirePath,
+    #[serde(rename = "return")]
+    ret: Option<WirePath>,
+    blocked_by: Option<WireBlocked>,
+    translations: Vec<WireTranslation>,
+}
+
+fn hop(net: &Network, h: &Hop) -> WireHop {
+    WireHop {
+        component: component(net, &h.component),
+        action: h.action.as_str(),
+        detail: h.detail.clone(),
+        packet: packet(&h.packet),
+    }
+}
+
+fn path(net: &Network, p: &Path) -> WirePath {
+    WirePath {
+        hops: p.hops.iter().map(|h| hop(net, h)).collect(),
+        code: p.blocked.as_ref().map(|b| b.code.as_str()),
+    }
+}
+
+fn blocked(net: &Network, b: &Blocked, direction: &'static str) -> WireBlocked {
+    WireBlocked {
+        component: component(net, &b.component),
+        code: b.code.as_str(),
+        message: b.message.clone(),
+        direction,
+    }
+}
+
+pub(crate) fn proto_name(p: u8) -> String {
+    match p {
+        1 => "icmp".into(),
+        6 => "tcp".into(),
+        17 => "udp".into(),
+        58 => "icmpv6".into(),
+        132 => "sctp".into(),
+        n => n.to_string(),
+    }
+}
+
+fn endpoint(
+    net: &Network,
+    input: &str,
+    ip: std::net::Ipv4Addr,
+    eni: Option<vpcnet_model::EniIdx>,
+) -> WireEndpoint {
+    WireEndpoint {
+        input: input.to_owned(),
+        ip: ip.to_string(),
+        resource: eni.map(|e| component(net, &Component::Resource(resource_of(net, e)))),
+    }
+}
+
+/// The resource a person thinks of for an interface: its instance or NAT gateway.
+pub(crate) fn resource_of(net: &Network, eni: vpcnet_model::EniIdx) -> vpcnet_model::AnyIdx {
+    match net.interface(eni).owner {
+        vpcnet_model::InterfaceOwner::Instance(i) => i.into(),
+        vpcnet_model::InterfaceOwner::NatGateway(n) => n.into(),
+        _ => eni.into(),
+    }
+}
+
+pub(crate) fn trace(net: &Network, t: &Trace, from_input: &str, to_input: &str) -> WireTrace {
+    let q = &t.query;
+    let from_eni = match q.from {
+        vpcnet_engine::Endpoint::Interface { eni, .. } => Some(eni),
+        vpcnet_engine::Endpoint::Internet { .. } => None,
+    };
+    let blocked_by = match (
+        &t.forward.blocked,
+        t.ret.as_ref().and_then(|r| r.blocked.as_ref()),
+    ) {
+        (Some(b), _) => Some(blocked(net, b, "forward")),
+        (None, Some(b)) => Some(blocked(net, b, "return")),
+        _ => None,
+    };
+    WireTrace {
+        verdict: if t.reachable() {
+            "reachable"
+        } else {
+            "unreachable"
+        },
+        from: endpoint(net, from_input, q.from.ip(), from_eni),
+        to: endpoint(net, to_input, q.to_ip, q.expect),
+        protocol: proto_name(q.protocol),
+        port: matches!(q.protocol, 6 | 17 | 132).then_some(q.dst_port),
+        forward: path(net, &t.forward),
+        ret: t.ret.as_ref().map(|r| path(net, r)),
+        blocked_by,
+        translations: t
+            .translations
+            .iter()
+            .map(|x| WireTranslation {
+                component: component(net, &x.component),
+                kind: match x.kind {
+                    TranslationKind::Source => "source",
+                    TranslationKind::Destination => "destination",
+                },
+                direction: if x.on_return { "return" } else { "forward" },
+                from: x.from.to_string(),
+                to: x.to.to_string(),
+            })
+            .collect(),
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct WireLocation {
+    file: Option<String>,
+    pointer: Option<String>,
+    line: Option<u32>,
+    column: Option<u32>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct WireDiagnostic {
+    code: &'static str,
+    severity: &'static str,
+    message: String,
+    location: Option<WireLocation>,
+}
+
+pub(crate) fn diagnostic(d: &Diagnostic) -> WireDiagnostic {
+    WireDiagnostic {
+        code: d.code,
+        severity: d.severity.as_str(),
+        message: d.message.clone(),
+        location: d.location.as_ref().map(|l| WireLocation {
+            file: l.file.clone(),
+            pointer: l.pointer.clone(),
+            line: l.line,
+            column: l.column,
+        }),
+    }
+}
+
+/// The action column of the text format.
+pub(crate) fn action_word(a: Action) -> &'static str {
+    a.as_str()
+}

@@ -1,0 +1,332 @@
+//! `check`: configuration AWS accepts but that is wrong or risky, as findings.
+//!
+//! What AWS refuses outright and what breaks the model's invariants is reported while
+//! loading (by the model's builder); this pass looks across resources: peered VPCs,
+//! routes and their way back, security group references, exposure to the internet.
+
+use std::net::Ipv4Addr;
+
+use ipnet::Ipv4Net;
+use vpcnet_model::{
+    Diagnostic, L4Match, NatConnectivity, Network, PeeringStatus, Protocol, RouteDest, RouteTarget,
+    SgPeer,
+};
+
+use crate::eval::lookup;
+use crate::resolve::INTERNET_DESTINATION;
+
+fn overlaps(a: Ipv4Net, b: Ipv4Net) -> bool {
+    a.contains(&b.network()) || b.contains(&a.network())
+}
+
+/// Every finding, in a stable order.
+pub fn check(net: &Network) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    peerings(net, &mut out);
+    routes(net, &mut out);
+    return_routes(net, &mut out);
+    security_groups(net, &mut out);
+    exposure(net, &mut out);
+    out
+}
+
+fn peerings(net: &Network, out: &mut Vec<Diagnostic>) {
+    for p in net.peering_ids() {
+        let peering = net.peering(p);
+        let (a, b) = (net.vpc(peering.requester), net.vpc(peering.accepter));
+        for ca in &a.cidrs {
+            for cb in &b.cidrs {
+                if overlaps(*ca, *cb) {
+                    out.push(
+                        Diagnostic::error(
+                            "PEERED_CIDR_OVERLAP",
+                            format!(
+                                "peering connection `{}` joins VPCs with overlapping CIDRs: `{ca}` in `{}` and `{cb}` in `{}`; AWS does not allow it",
+                                peering.meta.label(),
+                                a.meta.label(),
+                                b.meta.label()
+                            ),
+                        )
+                        .at(peering.meta.origin.clone()),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn routes(net: &Network, out: &mut Vec<Diagnostic>) {
+    for rt_idx in net.route_table_ids() {
+        let rt = net.route_table(rt_idx);
+        for r in &rt.routes {
+            let dest = match &r.destination {
+                RouteDest::Cidr(c) => c.to_string(),
+                RouteDest::Ipv6(c) => c.to_string(),
+                RouteDest::PrefixList(pl) => net.prefix_list(*pl).meta.label(),
+            };
+            if !r.active {
+                out.push(
+                    Diagnostic::warning(
+                        "ROUTE_BLACKHOLE",
+                        format!(
+                            "route `{dest}` in route table `{}` is a blackhole: its target no longer exists",
+                            rt.meta.label()
+                        ),
+                    )
+                    .at(r.origin.clone()),
+                );
+            }
+            match &r.target {
+                RouteTarget::Peering(p) => {
+                    let peering = net.peering(*p);
+                    if peering.status != PeeringStatus::Active {
+                        out.push(
+                            Diagnostic::warning(
+                                "ROUTE_TO_INACTIVE_PEERING",
+                                format!(
+                                    "route `{dest}` in route table `{}` uses peering connection `{}`, which is `{}`: traffic is dropped",
+                                    rt.meta.label(),
+                                    peering.meta.label(),
+                                    peering.status.as_str()
+                                ),
+                            )
+                            .at(r.origin.clone()),
+                        );
+                    }
+                    let Some(peer) = peering.other_side(rt.vpc) else {
+                        continue;
+                    };
+                    let peer_vpc = net.vpc(peer);
+                    for (cidr, _) in net.route_cidrs(r) {
+                        if peer_vpc.cidrs.iter().any(|c| c.contains(&cidr)) {
+                            continue;
+                        }
+                        let blocks: Vec<String> =
+                            peer_vpc.cidrs.iter().map(|c| c.to_string()).collect();
+                        out.push(
+                            Diagnostic::warning(
+                                "ROUTE_OUTSIDE_PEER_CIDR",
+                                format!(
+                                    "route `{cidr}` in route table `{}` goes over peering connection `{}`, but peer VPC `{}` holds only {}: packets for other addresses are dropped (peering is not transitive)",
+                                    rt.meta.label(),
+                                    peering.meta.label(),
+                                    peer_vpc.meta.label(),
+                                    blocks.join(", ")
+                                ),
+                            )
+                            .at(r.origin.clone()),
+                        );
+                    }
+                }
+                RouteTarget::Interface(_) | RouteTarget::Instance(_) => {
+                    let eni = match &r.target {
+                        RouteTarget::Interface(e) => Some(*e),
+                        RouteTarget::Instance(i) => net.instance(*i).interfaces.first().copied(),
+                        _ => None,
+                    };
+                    if let Some(e) = eni.filter(|e| net.interface(*e).source_dest_check) {
+                        out.push(
+                            Diagnostic::warning(
+                                "ROUTE_TO_SOURCE_DEST_CHECKED",
+                                format!(
+                                    "route `{dest}` in route table `{}` sends to `{}`, whose source/destination check is enabled: it will drop the traffic",
+                                    rt.meta.label(),
+                                    net.interface(e).meta.label()
+                                ),
+                            )
+                            .at(r.origin.clone()),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// For each subnet that routes toward a peer over a peering, do the peer's subnets that
+/// the route covers route back over the same peering?
+fn return_routes(net: &Network, out: &mut Vec<Diagnostic>) {
+    let mut reported: Vec<(usize, usize, usize)> = Vec::new();
+    for s in net.subnet_ids() {
+        let Some(rt_idx) = net.effective_route_table(s) else {
+            continue;
+        };
+        let rt = net.route_table(rt_idx);
+        let here = net.subnet(s);
+        for r in &rt.routes {
+            let RouteTarget::Peering(p) = r.target else {
+                continue;
+            };
+            let peering = net.peering(p);
+            if peering.status != PeeringStatus::Active {
+                continue;
+            }
+            let Some(peer) = peering.other_side(here.vpc) else {
+                continue;
+            };
+            for (cidr, _) in net.route_cidrs(r) {
+                for t in net.subnet_ids() {
+                    let there = net.subnet(t);
+                    if there.vpc != peer || !overlaps(there.cidr, cidr) {
+                        continue;
+                    }
+                    let Some(back_idx) = net.effective_route_table(t) else {
+                        continue;
+                    };
+                    let key = (rt_idx.index(), back_idx.index(), p.index());
+                    if reported.contains(&key) {
+                        continue;
+                    }
+                    let back = net.route_table(back_idx);
+                    let ok = lookup(net, back, here.cidr.network())
+                        .is_some_and(|(br, _)| br.target == RouteTarget::Peering(p) && br.active);
+                    if !ok {
+                        reported.push(key);
+                        out.push(
+                            Diagnostic::warning(
+                                "MISSING_RETURN_ROUTE",
+                                format!(
+                                    "route table `{}` sends `{cidr}` over peering connection `{}`, but route table `{}` of subnet `{}` in `{}` has no route back to `{}` (subnet `{}`) over it: replies are lost",
+                                    rt.meta.label(),
+                                    peering.meta.label(),
+                                    back.meta.label(),
+                                    there.meta.label(),
+                                    net.vpc(peer).meta.label(),
+                                    here.cidr,
+                                    here.meta.label()
+                                ),
+                            )
+                            .at(r.origin.clone()),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn security_groups(net: &Network, out: &mut Vec<Diagnostic>) {
+    for g in net.sg_ids() {
+        let sg = net.security_group(g);
+        for (dir, rules) in [("inbound", &sg.ingress), ("outbound", &sg.egress)] {
+            for (i, rule) in rules.iter().enumerate() {
+                if let SgPeer::Group(other) = rule.peer {
+                    let o = net.security_group(other);
+                    if o.vpc != sg.vpc {
+                        let peered = net.peerings_of(sg.vpc).iter().any(|p| {
+                            let p = net.peering(*p);
+                            p.status == PeeringStatus::Active && p.other_side(sg.vpc) == Some(o.vpc)
+                        });
+                        let (a, b) = (net.vpc(sg.vpc), net.vpc(o.vpc));
+                        let problem = if !peered {
+                            Some((
+                                "SG_REFERENCE_NOT_PEERED",
+                                format!(
+                                    "VPC `{}` is not peered with `{}`",
+                                    a.meta.label(),
+                                    b.meta.label()
+                                ),
+                            ))
+                        } else if a.region != b.region {
+                            Some(("SG_REFERENCE_CROSS_REGION", format!("`{}` is in {} and `{}` in {}; references across a peering work only within one region", a.meta.label(), a.region, b.meta.label(), b.region)))
+                        } else {
+                            None
+                        };
+                        if let Some((code, why)) = problem {
+                            out.push(
+                                Diagnostic::error(
+                                    code,
+                                    format!(
+                                        "{dir} rule #{} of security group `{}` references group `{}` of another VPC, which AWS refuses: {why}",
+                                        i + 1,
+                                        sg.meta.label(),
+                                        o.meta.label()
+                                    ),
+                                )
+                                .at(rule.origin.clone().or(sg.meta.origin.clone())),
+                            );
+                        }
+                    }
+                }
+                if dir == "inbound" {
+                    if let SgPeer::Cidr(c) = rule.peer {
+                        if c.prefix_len() == 0 {
+                            let admin = [22u16, 3389].into_iter().find(|p| {
+                                match (rule.protocol, rule.l4) {
+                                    (Protocol::All, _) => true,
+                                    (Protocol::Number(6), L4Match::Ports(r)) => r.contains(*p),
+                                    _ => false,
+                                }
+                            });
+                            if let Some(port) = admin {
+                                out.push(
+                                    Diagnostic::warning(
+                                        "SG_ADMIN_PORT_OPEN_TO_WORLD",
+                                        format!(
+                                            "inbound rule #{} of security group `{}` opens port {port} to `0.0.0.0/0`",
+                                            i + 1,
+                                            sg.meta.label()
+                                        ),
+                                    )
+                                    .at(rule.origin.clone().or(sg.meta.origin.clone())),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn routes_to_igw(net: &Network, subnet: vpcnet_model::SubnetIdx, dst: Ipv4Addr) -> bool {
+    net.effective_route_table(subnet)
+        .and_then(|rt| {
+            lookup(net, net.route_table(rt), dst)
+                .map(|(r, _)| matches!(r.target, RouteTarget::InternetGateway(_)) && r.active)
+        })
+        .unwrap_or(false)
+}
+
+fn exposure(net: &Network, out: &mut Vec<Diagnostic>) {
+    for n in net.nat_ids() {
+        let nat = net.nat_gateway(n);
+        if nat.connectivity == NatConnectivity::Public
+            && !routes_to_igw(net, nat.subnet, INTERNET_DESTINATION)
+        {
+            out.push(
+                Diagnostic::warning(
+                    "NAT_WITHOUT_INTERNET_ROUTE",
+                    format!(
+                        "public NAT gateway `{}` is in subnet `{}`, whose route table does not send internet traffic to an internet gateway",
+                        nat.meta.label(),
+                        net.subnet(nat.subnet).meta.label()
+                    ),
+                )
+                .at(nat.meta.origin.clone()),
+            );
+        }
+    }
+    for e in net.eni_ids() {
+        let eni = net.interface(e);
+        if net.nat_of_eni(e).is_some() {
+            continue;
+        }
+        if eni.private_ips.iter().any(|p| p.public.is_some())
+            && !routes_to_igw(net, eni.subnet, INTERNET_DESTINATION)
+        {
+            out.push(
+                Diagnostic::warning(
+                    "PUBLIC_IP_WITHOUT_INTERNET_ROUTE",
+                    format!(
+                        "`{}` has a public IP, but subnet `{}` does not route internet traffic to an internet gateway: the address cannot be used",
+                        eni.meta.label(),
+                        net.subnet(eni.subnet).meta.label()
+                    ),
+                )
+                .at(eni.meta.origin.clone()),
+            );
+        }
+    }
+}

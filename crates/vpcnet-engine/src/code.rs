@@ -1,0 +1,71 @@
+//! Why a packet was dropped: stable codes, named after Reachability Analyzer's where
+//! one fits.
+
+use std::fmt;
+
+/// The reason a path ends without delivery.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Code {
+    /// No route in the route table matches the destination.
+    NoRouteToDestination,
+    /// The security groups of an interface do not allow the packet.
+    EniSgRulesMismatch,
+    /// A network ACL denies the packet (an explicit deny or the final `*` rule).
+    SubnetAclRestriction,
+    /// The destination is not in the CIDR blocks of the peer VPC.
+    PcxRequiresAddressInVpcCidr,
+    /// A component (peering, NAT gateway) is not in a state that carries traffic.
+    BadState,
+    /// The matching route is a blackhole.
+    BadStateRoute,
+    /// The interface's source/destination check drops a packet not from/to itself.
+    EniSourceDestCheckRestriction,
+    /// Egress through an internet gateway needs a public IP on the source.
+    IgwPublicIpAssociationForEgress,
+    /// The VPC has no internet gateway attached.
+    NoInternetGateway,
+    /// No interface in the VPC owns the destination address.
+    NoInterfaceForDestination,
+    /// A NAT gateway accepts no connections from outside.
+    NatGatewayNoInbound,
+    /// The instance a route points at does not declare how it forwards.
+    ApplianceNotForwarding,
+    /// The route's target is a kind vpcnet does not trace through yet.
+    TargetNotModelled,
+    /// The packet reached a different host than the one asked for.
+    DeliveredToOtherHost,
+    /// The reply reached a translator that has no record of the connection.
+    NoConnectionState,
+    /// The path went on for more than the hop limit (a routing loop).
+    MaxHopsExceeded,
+}
+
+impl Code {
+    /// The stable upper-case code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::NoRouteToDestination => "NO_ROUTE_TO_DESTINATION",
+            Code::EniSgRulesMismatch => "ENI_SG_RULES_MISMATCH",
+            Code::SubnetAclRestriction => "SUBNET_ACL_RESTRICTION",
+            Code::PcxRequiresAddressInVpcCidr => "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
+            Code::BadState => "BAD_STATE",
+            Code::BadStateRoute => "BAD_STATE_ROUTE",
+            Code::EniSourceDestCheckRestriction => "ENI_SOURCE_DEST_CHECK_RESTRICTION",
+            Code::IgwPublicIpAssociationForEgress => "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+            Code::NoInternetGateway => "NO_INTERNET_GATEWAY",
+            Code::NoInterfaceForDestination => "NO_INTERFACE_FOR_DESTINATION",
+            Code::NatGatewayNoInbound => "NAT_GATEWAY_NO_INBOUND",
+            Code::ApplianceNotForwarding => "APPLIANCE_NOT_FORWARDING",
+            Code::TargetNotModelled => "TARGET_NOT_MODELLED",
+            Code::DeliveredToOtherHost => "DELIVERED_TO_OTHER_HOST",
+            Code::NoConnectionState => "NO_CONNECTION_STATE",
+            Code::MaxHopsExceeded => "MAX_HOPS_EXCEEDED",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

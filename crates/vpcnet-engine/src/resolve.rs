@@ -1,0 +1,221 @@
+//! From what a person types (`sonarqube`, `i-0abc…`, `10.1.34.50`, `dev/10.1.34.50`,
+//! `internet`) to an endpoint of the network.
+
+use std::fmt;
+use std::net::Ipv4Addr;
+
+use vpcnet_model::{AnyIdx, EniIdx, Network};
+
+use crate::eval::is_internet_routable;
+use crate::trace::Endpoint;
+
+/// The address `internet` stands for as a destination (TEST-NET-1).
+pub const INTERNET_DESTINATION: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 10);
+/// The address `internet` stands for as a source (TEST-NET-1).
+pub const INTERNET_SOURCE: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 20);
+
+/// Why a name could not be turned into an endpoint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResolveError {
+    /// What the user typed.
+    pub input: String,
+    /// What was wrong, with the candidates where there were several.
+    pub message: String,
+}
+
+impl fmt::Display for ResolveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot resolve `{}`: {}", self.input, self.message)
+    }
+}
+
+impl std::error::Error for ResolveError {}
+
+/// A resolved destination: the address to send to, and the interface meant, if any.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Destination {
+    /// The address the source sends to.
+    pub ip: Ipv4Addr,
+    /// The interface the user named.
+    pub expect: Option<EniIdx>,
+}
+
+fn err(input: &str, message: impl Into<String>) -> ResolveError {
+    ResolveError {
+        input: input.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// The interface a resource stands for: an instance's primary interface, a NAT
+/// gateway's interface, an interface itself.
+fn interface_of(net: &Network, idx: AnyIdx) -> Option<EniIdx> {
+    match idx {
+        AnyIdx::Interface(e) => Some(e),
+        AnyIdx::Instance(i) => net.instance(i).interfaces.first().copied(),
+        AnyIdx::NatGateway(n) => Some(net.nat_gateway(n).eni),
+        _ => None,
+    }
+}
+
+/// A named resource (id or `Name` tag) as an interface.
+fn named_interface(net: &Network, input: &str) -> Result<Option<EniIdx>, ResolveError> {
+    if let Some(idx) = net.by_id(input) {
+        return interface_of(net, idx).map(Some).ok_or_else(|| {
+            err(input, format!("it is a {}, not something with an address (an instance, a network interface or a NAT gateway)", idx.kind()))
+        });
+    }
+    let candidates: Vec<(AnyIdx, EniIdx)> = net
+        .by_name(input)
+        .iter()
+        .filter_map(|i| interface_of(net, *i).map(|e| (*i, e)))
+        .collect();
+    match candidates.as_slice() {
+        [] => Ok(None),
+        [(_, e)] => Ok(Some(*e)),
+        many => {
+            let ids: Vec<String> = many
+                .iter()
+                .map(|(i, _)| format!("{} {}", i.kind(), net.meta(*i).id))
+                .collect();
+            Err(err(
+                input,
+                format!(
+                    "several resources have this name: {}; use an id",
+                    ids.join(", ")
+                ),
+            ))
+        }
+    }
+}
+
+/// An address, optionally written `VPC/ADDRESS` to pick the VPC.
+fn private_owner(net: &Network, input: &str) -> Result<Option<(EniIdx, Ipv4Addr)>, ResolveError> {
+    let (vpc, addr) = match input.rsplit_once('/') {
+        Some((v, a))
+            if a.parse::<Ipv4Addr>().is_ok() && !v.is_empty() && v.parse::<Ipv4Addr>().is_err() =>
+        {
+            (Some(v), a)
+        }
+        _ => (None, input),
+    };
+    let Ok(ip) = addr.parse::<Ipv4Addr>() else {
+        return Ok(None);
+    };
+    if let Some(v) = vpc {
+        let vidx = match net.by_id(v) {
+            Some(AnyIdx::Vpc(x)) => Some(x),
+            _ => net.by_name(v).iter().find_map(|i| match i {
+                AnyIdx::Vpc(x) => Some(*x),
+                _ => None,
+            }),
+        };
+        let Some(vidx) = vidx else {
+            return Err(err(input, format!("no VPC named `{v}`")));
+        };
+        return match net.eni_by_private_ip(vidx, ip) {
+            Some(e) => Ok(Some((e, ip))),
+            None => Err(err(
+                input,
+                format!("no interface in VPC `{v}` has address {ip}"),
+            )),
+        };
+    }
+    match net.enis_with_private_ip(ip).as_slice() {
+        [] => Ok(None),
+        [e] => Ok(Some((*e, ip))),
+        many => {
+            let vpcs: Vec<String> = many
+                .iter()
+                .map(|e| net.vpc(net.vpc_of_eni(*e)).meta.label())
+                .collect();
+            Err(err(
+                input,
+                format!(
+                    "{ip} is in several VPCs ({}); write `VPC/{ip}`",
+                    vpcs.join(", ")
+                ),
+            ))
+        }
+    }
+}
+
+/// Resolves a source: an address, an id, a `Name` tag, or `internet`.
+pub fn resolve_source(net: &Network, input: &str) -> Result<Endpoint, ResolveError> {
+    let text = input.trim();
+    if text.eq_ignore_ascii_case("internet") {
+        return Ok(Endpoint::Internet {
+            ip: INTERNET_SOURCE,
+        });
+    }
+    if let Ok(ip) = text.parse::<Ipv4Addr>() {
+        if let Some((eni, private)) = net.eni_by_public_ip(ip) {
+            return Ok(Endpoint::Interface { eni, ip: private });
+        }
+        if is_internet_routable(ip) {
+            return Ok(Endpoint::Internet { ip });
+        }
+    }
+    if let Some((eni, ip)) = private_owner(net, text)? {
+        return Ok(Endpoint::Interface { eni, ip });
+    }
+    if text.parse::<Ipv4Addr>().is_ok() {
+        return Err(err(
+            input,
+            "no network interface has this address, and it is not an internet address",
+        ));
+    }
+    match named_interface(net, text)? {
+        Some(eni) => Ok(Endpoint::Interface {
+            eni,
+            ip: net.interface(eni).primary_ip(),
+        }),
+        None => Err(err(
+            input,
+            "no resource has this id or Name tag, and it is not an address",
+        )),
+    }
+}
+
+/// Resolves a destination as seen from `from`: a named resource is addressed by its
+/// private IP, or by its public IP when the source is on the internet.
+pub fn resolve_destination(
+    net: &Network,
+    from: &Endpoint,
+    input: &str,
+) -> Result<Destination, ResolveError> {
+    let text = input.trim();
+    if text.eq_ignore_ascii_case("internet") {
+        return Ok(Destination {
+            ip: INTERNET_DESTINATION,
+            expect: None,
+        });
+    }
+    if let Ok(ip) = text.parse::<Ipv4Addr>() {
+        return Ok(Destination { ip, expect: None });
+    }
+    let eni = match private_owner(net, text)? {
+        Some((eni, ip)) => {
+            return Ok(Destination {
+                ip,
+                expect: Some(eni),
+            })
+        }
+        None => named_interface(net, text)?,
+    };
+    let Some(eni) = eni else {
+        return Err(err(
+            input,
+            "no resource has this id or Name tag, and it is not an address",
+        ));
+    };
+    let e = net.interface(eni);
+    let ip = match from {
+        Endpoint::Internet { .. } => e.private_ips[0].public.unwrap_or(e.primary_ip()),
+        Endpoint::Interface { .. } => e.primary_ip(),
+    };
+    Ok(Destination {
+        ip,
+        expect: Some(eni),
+    })
+}

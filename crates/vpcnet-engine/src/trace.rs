@@ -1,0 +1,1079 @@
+//! The concrete tracer: one connection, hop by hop, forward and back.
+//!
+//! A path is a walk over two kinds of positions: an interface *sending* a packet
+//! (source/dest check, security group egress, route lookup, network ACL outbound) and an
+//! interface *receiving* one (network ACL inbound, source/dest check, security group
+//! ingress, then delivery, NAT or forwarding), with the internet between internet
+//! gateways. The reply walks the same machinery from the destination back, with
+//! connection state from the forward walk: security groups let the reply of a
+//! connection they allowed through, NAT gateways and NAT instances reverse their
+//! translation, and network ACLs and route tables judge the reply on its own.
+
+use std::net::Ipv4Addr;
+
+use vpcnet_model::{
+    AnyIdx, EniIdx, Forwarding, InterfaceOwner, NatConnectivity, Network, PeeringStatus, RouteDest,
+    RouteTarget, RuleAction, SubnetIdx, VpcIdx,
+};
+
+use crate::code::Code;
+use crate::eval::{self, is_internet_routable};
+use crate::packet::Packet;
+
+/// The most hops a path may take before it is called a loop.
+const MAX_HOPS: usize = 64;
+
+/// Where a connection starts or ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Endpoint {
+    /// A private address of a network interface.
+    Interface {
+        /// The interface.
+        eni: EniIdx,
+        /// Its address used.
+        ip: Ipv4Addr,
+    },
+    /// A host on the internet.
+    Internet {
+        /// Its address.
+        ip: Ipv4Addr,
+    },
+}
+
+impl Endpoint {
+    /// The address.
+    pub fn ip(&self) -> Ipv4Addr {
+        match self {
+            Endpoint::Interface { ip, .. } | Endpoint::Internet { ip } => *ip,
+        }
+    }
+}
+
+/// One question: can `from` open a connection to `to_ip`?
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Query {
+    /// The source.
+    pub from: Endpoint,
+    /// The destination address the source sends to.
+    pub to_ip: Ipv4Addr,
+    /// The interface the user meant, when they named one: delivery anywhere else is a
+    /// failure.
+    pub expect: Option<EniIdx>,
+    /// IP protocol number.
+    pub protocol: u8,
+    /// Source port (TCP/UDP).
+    pub src_port: u16,
+    /// Destination port (TCP/UDP).
+    pub dst_port: u16,
+    /// ICMP type.
+    pub icmp_type: u8,
+    /// ICMP code.
+    pub icmp_code: u8,
+}
+
+/// A component a hop passes through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Component {
+    /// A resource of the network.
+    Resource(AnyIdx),
+    /// The internet.
+    Internet,
+    /// Something named by id that the network does not hold (a transit gateway id).
+    External {
+        /// Kind, as in output (`transit-gateway`).
+        kind: &'static str,
+        /// Its id.
+        id: String,
+    },
+}
+
+/// What a hop did with the packet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// The packet starts here.
+    Send,
+    /// A filter let it through.
+    Allow,
+    /// A filter stopped it.
+    Deny,
+    /// A route table chose the next hop.
+    Route,
+    /// An address was rewritten.
+    Translate,
+    /// It was passed on (gateway, peering, appliance).
+    Forward,
+    /// It arrived.
+    Deliver,
+    /// It was dropped (no route, bad state, …).
+    Drop,
+}
+
+impl Action {
+    /// Lower-case name for output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Send => "send",
+            Action::Allow => "allow",
+            Action::Deny => "deny",
+            Action::Route => "route",
+            Action::Translate => "translate",
+            Action::Forward => "forward",
+            Action::Deliver => "deliver",
+            Action::Drop => "drop",
+        }
+    }
+}
+
+/// One step of a path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hop {
+    /// What the packet passed through.
+    pub component: Component,
+    /// What happened.
+    pub action: Action,
+    /// For people: which rule, which route, which translation.
+    pub detail: String,
+    /// The packet as it left this hop.
+    pub packet: Packet,
+}
+
+/// Why a path ended without delivery.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Blocked {
+    /// The component that dropped it.
+    pub component: Component,
+    /// The stable code.
+    pub code: Code,
+    /// A sentence for people.
+    pub message: String,
+}
+
+/// One direction of a connection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Path {
+    /// The hops, in order.
+    pub hops: Vec<Hop>,
+    /// `None` when the packet arrived.
+    pub blocked: Option<Blocked>,
+}
+
+/// Source or destination rewrite.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TranslationKind {
+    /// Source address rewritten.
+    Source,
+    /// Destination address rewritten.
+    Destination,
+}
+
+/// An address translation applied on the way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Translation {
+    /// Who translated.
+    pub component: Component,
+    /// Source or destination.
+    pub kind: TranslationKind,
+    /// `false` on the forward path, `true` on the return path.
+    pub on_return: bool,
+    /// Address before.
+    pub from: Ipv4Addr,
+    /// Address after.
+    pub to: Ipv4Addr,
+}
+
+/// The answer to a [`Query`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trace {
+    /// The question.
+    pub query: Query,
+    /// Forward path.
+    pub forward: Path,
+    /// Return path (absent when the forward path was blocked).
+    pub ret: Option<Path>,
+    /// Every translation, forward then return.
+    pub translations: Vec<Translation>,
+}
+
+impl Trace {
+    /// Whether the connection works both ways.
+    pub fn reachable(&self) -> bool {
+        self.forward.blocked.is_none() && self.ret.as_ref().is_some_and(|r| r.blocked.is_none())
+    }
+
+    /// What blocked it, forward first.
+    pub fn blocked_by(&self) -> Option<&Blocked> {
+        self.forward
+            .blocked
+            .as_ref()
+            .or_else(|| self.ret.as_ref().and_then(|r| r.blocked.as_ref()))
+    }
+}
+
+/// A NAT translation remembered for the reply.
+#[derive(Clone, Copy, Debug)]
+struct NatState {
+    translator: EniIdx,
+    translated: Ipv4Addr,
+    original: Ipv4Addr,
+}
+
+#[derive(Default)]
+struct Conntrack {
+    /// Interfaces whose security groups allowed the forward packet.
+    sg: Vec<EniIdx>,
+    nat: Vec<NatState>,
+}
+
+#[derive(Clone, Copy)]
+enum Pos {
+    Send(EniIdx),
+    Arrive {
+        eni: EniIdx,
+        from_subnet: Option<SubnetIdx>,
+    },
+    Internet,
+}
+
+#[derive(Clone, Copy)]
+enum End {
+    Eni(EniIdx),
+    Internet,
+}
+
+struct Walk<'n> {
+    net: &'n Network,
+    reply: bool,
+    hops: Vec<Hop>,
+    translations: Vec<Translation>,
+}
+
+type Step<T> = Result<T, Blocked>;
+
+fn res(idx: impl Into<AnyIdx>) -> Component {
+    Component::Resource(idx.into())
+}
+
+impl<'n> Walk<'n> {
+    fn label(&self, idx: impl Into<AnyIdx>) -> String {
+        self.net.meta(idx.into()).label()
+    }
+
+    fn hop(&mut self, component: Component, action: Action, detail: String, packet: &Packet) {
+        self.hops.push(Hop {
+            component,
+            action,
+            detail,
+            packet: *packet,
+        });
+    }
+
+    fn drop_at(
+        &mut self,
+        component: Component,
+        code: Code,
+        message: String,
+        pkt: &Packet,
+    ) -> Blocked {
+        let action = match code {
+            Code::EniSgRulesMismatch | Code::SubnetAclRestriction => Action::Deny,
+            _ => Action::Drop,
+        };
+        self.hop(component.clone(), action, message.clone(), pkt);
+        Blocked {
+            component,
+            code,
+            message,
+        }
+    }
+
+    fn translate(
+        &mut self,
+        who: Component,
+        kind: TranslationKind,
+        from: Ipv4Addr,
+        to: Ipv4Addr,
+        pkt: &Packet,
+        why: &str,
+    ) {
+        self.translations.push(Translation {
+            component: who.clone(),
+            kind,
+            on_return: self.reply,
+            from,
+            to,
+        });
+        let what = match kind {
+            TranslationKind::Source => "source",
+            TranslationKind::Destination => "destination",
+        };
+        self.hop(
+            who,
+            Action::Translate,
+            format!("{what} {from} -> {to} ({why})"),
+            pkt,
+        );
+    }
+
+    fn eni_label(&self, eni: EniIdx) -> String {
+        let e = self.net.interface(eni);
+        match e.owner {
+            InterfaceOwner::Instance(i) if e.meta.name.is_none() => {
+                format!("{} of instance {}", e.meta.id, self.label(i))
+            }
+            InterfaceOwner::NatGateway(n) => {
+                format!("{} of NAT gateway {}", e.meta.id, self.label(n))
+            }
+            _ => e.meta.label(),
+        }
+    }
+
+    /// Security groups of `eni` in one direction, stateful on the reply.
+    fn security_groups(
+        &mut self,
+        eni: EniIdx,
+        egress: bool,
+        pkt: &Packet,
+        ct: &mut Conntrack,
+    ) -> Step<()> {
+        let e = self.net.interface(eni);
+        if matches!(e.owner, InterfaceOwner::NatGateway(_)) {
+            return Ok(());
+        }
+        let dir = if egress { "outbound" } else { "inbound" };
+        if self.reply && ct.sg.contains(&eni) {
+            let first = e
+                .security_groups
+                .first()
+                .map(|g| res(*g))
+                .unwrap_or(res(eni));
+            self.hop(
+                first,
+                Action::Allow,
+                format!("{dir} reply of a tracked connection (security groups are stateful)"),
+                pkt,
+            );
+            return Ok(());
+        }
+        match eval::sg_allows(self.net, eni, egress, pkt) {
+            Some((sg, i)) => {
+                let g = self.net.security_group(sg);
+                let rule = if egress { &g.egress[i] } else { &g.ingress[i] };
+                let peer = self.sg_peer(&rule.peer);
+                let dirword = if egress { "to" } else { "from" };
+                let desc = rule
+                    .description
+                    .as_deref()
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default();
+                let detail = format!(
+                    "{dir} allowed by rule #{}: {}{} {dirword} {peer}{desc}",
+                    i + 1,
+                    rule.protocol,
+                    rule.l4
+                );
+                self.hop(res(sg), Action::Allow, detail, pkt);
+                if !ct.sg.contains(&eni) {
+                    ct.sg.push(eni);
+                }
+                Ok(())
+            }
+            None => {
+                let groups: Vec<String> =
+                    e.security_groups.iter().map(|g| self.label(*g)).collect();
+                let comp = e
+                    .security_groups
+                    .first()
+                    .map(|g| res(*g))
+                    .unwrap_or(res(eni));
+                let msg = if groups.is_empty() {
+                    format!(
+                        "{} has no security group, so no {dir} traffic is allowed",
+                        self.eni_label(eni)
+                    )
+                } else {
+                    format!(
+                        "no {dir} rule of security group{} {} on {} allows {}",
+                        if groups.len() > 1 { "s" } else { "" },
+                        groups.join(", "),
+                        self.eni_label(eni),
+                        pkt
+                    )
+                };
+                Err(self.drop_at(comp, Code::EniSgRulesMismatch, msg, pkt))
+            }
+        }
+    }
+
+    fn sg_peer(&self, peer: &vpcnet_model::SgPeer) -> String {
+        use vpcnet_model::SgPeer;
+        match peer {
+            SgPeer::Cidr(c) => c.to_string(),
+            SgPeer::Ipv6(c) => c.to_string(),
+            SgPeer::PrefixList(p) => format!("prefix list {}", self.label(*p)),
+            SgPeer::Group(g) => format!("security group {}", self.label(*g)),
+            SgPeer::UnknownGroup(id) => format!("security group {id}"),
+        }
+    }
+
+    /// The network ACL of `subnet` in one direction (stateless: replies too).
+    fn nacl(&mut self, subnet: SubnetIdx, egress: bool, pkt: &Packet) -> Step<()> {
+        let Some(acl_idx) = self.net.effective_nacl(subnet) else {
+            return Ok(());
+        };
+        let acl = self.net.network_acl(acl_idx);
+        let dir = if egress { "outbound" } else { "inbound" };
+        let entry = eval::nacl_decides(acl, egress, pkt);
+        let what = match entry {
+            Some(e) => format!(
+                "rule {} {} {}{} {} {}",
+                e.rule_number,
+                if e.action == RuleAction::Allow {
+                    "allow"
+                } else {
+                    "deny"
+                },
+                e.protocol,
+                e.l4,
+                if egress { "to" } else { "from" },
+                e.cidr
+            ),
+            None => "rule * deny all (no numbered rule matched)".to_owned(),
+        };
+        let subnet_label = self.label(subnet);
+        if entry.is_some_and(|e| e.action == RuleAction::Allow) {
+            self.hop(
+                res(acl_idx),
+                Action::Allow,
+                format!("{dir} at subnet {subnet_label}: {what}"),
+                pkt,
+            );
+            Ok(())
+        } else {
+            let reply = if self.reply { "reply " } else { "" };
+            let msg = format!(
+                "network ACL {} of subnet {subnet_label} denies {dir} {reply}{pkt}: {what}",
+                self.label(acl_idx)
+            );
+            Err(self.drop_at(res(acl_idx), Code::SubnetAclRestriction, msg, pkt))
+        }
+    }
+
+    fn vpc_of_subnet(&self, s: SubnetIdx) -> VpcIdx {
+        self.net.vpc_of_subnet(s)
+    }
+
+    fn run(&mut self, mut pkt: Packet, start: Pos, ct: &mut Conntrack) -> Step<(End, Packet)> {
+        let mut pos = start;
+        for _ in 0..MAX_HOPS {
+            pos = match pos {
+                Pos::Send(eni) => self.send(eni, &mut pkt, ct)?,
+                Pos::Arrive { eni, from_subnet } => {
+                    match self.arrive(eni, from_subnet, &mut pkt, ct)? {
+                        Some(next) => next,
+                        None => return Ok((End::Eni(eni), pkt)),
+                    }
+                }
+                Pos::Internet => match self.internet(&mut pkt)? {
+                    Some(next) => next,
+                    None => return Ok((End::Internet, pkt)),
+                },
+            };
+        }
+        let msg = format!("the path exceeded {MAX_HOPS} hops; the routes form a loop");
+        Err(self.drop_at(Component::Internet, Code::MaxHopsExceeded, msg, &pkt))
+    }
+
+    fn send(&mut self, eni: EniIdx, pkt: &mut Packet, ct: &mut Conntrack) -> Step<Pos> {
+        let net = self.net;
+        let e = net.interface(eni);
+        let subnet = e.subnet;
+        let vpc = self.vpc_of_subnet(subnet);
+        if e.source_dest_check && !e.owns(pkt.src) {
+            let msg = format!(
+                "{} has source/destination check enabled and cannot send a packet from {}",
+                self.eni_label(eni),
+                pkt.src
+            );
+            return Err(self.drop_at(res(eni), Code::EniSourceDestCheckRestriction, msg, pkt));
+        }
+        self.security_groups(eni, true, pkt, ct)?;
+        let Some(rt_idx) = net.effective_route_table(subnet) else {
+            let msg = format!("subnet {} has no route table", self.label(subnet));
+            return Err(self.drop_at(res(subnet), Code::NoRouteToDestination, msg, pkt));
+        };
+        let rt = net.route_table(rt_idx);
+        let Some((route, cidr)) = eval::lookup(net, rt, pkt.dst) else {
+            let msg = format!(
+                "route table {} of subnet {} has no route to {}",
+                self.label(rt_idx),
+                self.label(subnet),
+                pkt.dst
+            );
+            return Err(self.drop_at(res(rt_idx), Code::NoRouteToDestination, msg, pkt));
+        };
+        let target = self.target_label(&route.target);
+        let via_list = match &route.destination {
+            RouteDest::PrefixList(pl) => format!(" (prefix list {})", self.label(*pl)),
+            _ => String::new(),
+        };
+        if !route.active {
+            let msg = format!(
+                "route table {}: route {cidr}{via_list} -> {target} is a blackhole",
+                self.label(rt_idx)
+            );
+            return Err(self.drop_at(res(rt_idx), Code::BadStateRoute, msg, pkt));
+        }
+        let route_detail = format!(
+            "{cidr}{via_list} -> {target} (subnet {})",
+            self.label(subnet)
+        );
+        // Where the packet goes next, and whether it leaves the subnet.
+        let next: Pos = match &route.target {
+            RouteTarget::Local => {
+                let Some(dst) = net.eni_by_private_ip(vpc, pkt.dst) else {
+                    self.hop(res(rt_idx), Action::Route, route_detail, pkt);
+                    let msg = format!(
+                        "no network interface in VPC {} has address {}",
+                        self.label(vpc),
+                        pkt.dst
+                    );
+                    return Err(self.drop_at(res(vpc), Code::NoInterfaceForDestination, msg, pkt));
+                };
+                self.hop(res(rt_idx), Action::Route, route_detail, pkt);
+                self.leave_subnet(subnet, Some(net.interface(dst).subnet), pkt)?;
+                Pos::Arrive {
+                    eni: dst,
+                    from_subnet: Some(subnet),
+                }
+            }
+            RouteTarget::Interface(_) | RouteTarget::Instance(_) => {
+                let target_eni = match &route.target {
+                    RouteTarget::Interface(x) => Some(*x),
+                    RouteTarget::Instance(i) => net.instance(*i).interfaces.first().copied(),
+                    _ => None,
+                };
+                self.hop(res(rt_idx), Action::Route, route_detail, pkt);
+                let Some(t) = target_eni else {
+                    let msg = format!("the route's target {target} has no network interface");
+                    return Err(self.drop_at(res(rt_idx), Code::BadState, msg, pkt));
+                };
+                self.leave_subnet(subnet, Some(net.interface(t).subnet), pkt)?;
+                Pos::Arrive {
+                    eni: t,
+                    from_subnet: Some(subnet),
+                }
+            }
+            RouteTarget::NatGateway(n) => {
+                self.hop(res(rt_idx), Action::Route, route_detail, pkt);
+                let nat = net.nat_gateway(*n);
+                if nat.state != "available" {
+                    let msg = format!(
+                        "NAT gateway {} is `{}`, not `available`",
+                        self.label(*n),
+                        nat.state
+                    );
+                    return Err(self.drop_at(res(*n), Code::BadState, msg, pkt));
+                }
+                self.leave_subnet(subnet, Some(nat.subnet), pkt)?;
+                Pos::Arrive {
+                    eni: nat.eni,
+                    from_subnet: Some(subnet),
+                }
+            }
+            RouteTarget::InternetGateway(g) => {
+                self.hop(res(rt_idx), Action::Route, route_detail, pkt);
+                self.leave_subnet(subnet, None, pkt)?;
+                let igw = res(*g);
+                if !is_internet_routable(pkt.dst) {
+                    let msg = format!(
+                        "internet gateway {} cannot deliver {}: the address is not routed on the internet",
+                        self.label(*g),
+                        pkt.dst
+                    );
+                    return Err(self.drop_at(igw, Code::NoRouteToDestination, msg, pkt));
+                }
+                let src = pkt.src;
+                let public = net
+                    .eni_by_private_ip(vpc, src)
+                    .and_then(|owner| net.interface(owner).public_for(src));
+                match public {
+                    Some(p) => {
+                        pkt.src = p;
+                        self.translate(
+                            igw.clone(),
+                            TranslationKind::Source,
+                            src,
+                            p,
+                            pkt,
+                            "public IP mapped 1:1 by the internet gateway",
+                        );
+                    }
+                    None if is_internet_routable(src) => {}
+                    None => {
+                        let msg = format!(
+                            "{} has no public IP or Elastic IP for {src}, so internet gateway {} cannot send its traffic",
+                            net.eni_by_private_ip(vpc, src).map(|o| self.eni_label(o)).unwrap_or_else(|| src.to_string()),
+                            self.label(*g)
+                        );
+                        return Err(self.drop_at(
+                            igw,
+                            Code::IgwPublicIpAssociationForEgress,
+                            msg,
+                            pkt,
+                        ));
+                    }
+                }
+                self.hop(igw, Action::Forward, "to the internet".to_owned(), pkt);
+                Pos::Internet
+            }
+            RouteTarget::Peering(p) => {
+                self.hop(res(rt_idx), Action::Route, route_detail, pkt);
+                let peering = net.peering(*p);
+                if peering.status != PeeringStatus::Active {
+                    let msg = format!(
+                        "peering connection {} is `{}`, not `active`",
+                        self.label(*p),
+                        peering.status.as_str()
+                    );
+                    return Err(self.drop_at(res(*p), Code::BadState, msg, pkt));
+                }
+                let Some(peer) = peering.other_side(vpc) else {
+                    let msg = format!(
+                        "VPC {} is not part of peering connection {}",
+                        self.label(vpc),
+                        self.label(*p)
+                    );
+                    return Err(self.drop_at(res(*p), Code::BadState, msg, pkt));
+                };
+                if !net.vpc(peer).contains(pkt.dst) {
+                    let blocks: Vec<String> =
+                        net.vpc(peer).cidrs.iter().map(|c| c.to_string()).collect();
+                    let msg = format!(
+                        "{} is not in peer VPC {} ({}): VPC peering is not transitive and carries only traffic for the peer's own addresses",
+                        pkt.dst,
+                        self.label(peer),
+                        blocks.join(", ")
+                    );
+                    return Err(self.drop_at(res(*p), Code::PcxRequiresAddressInVpcCidr, msg, pkt));
+                }
+                let Some(dst) = net.eni_by_private_ip(peer, pkt.dst) else {
+                    let msg = format!(
+                        "no network interface in peer VPC {} has address {}",
+                        self.label(peer),
+                        pkt.dst
+                    );
+                    return Err(self.drop_at(res(peer), Code::NoInterfaceForDestination, msg, pkt));
+                };
+                self.leave_subnet(subnet, None, pkt)?;
+                self.hop(
+                    res(*p),
+                    Action::Forward,
+                    format!(
+                        "to VPC {} (delivered only to its own addresses: no transit)",
+                        self.label(peer)
+                    ),
+                    pkt,
+                );
+                Pos::Arrive {
+                    eni: dst,
+                    from_subnet: None,
+                }
+            }
+            RouteTarget::TransitGateway(id)
+            | RouteTarget::VpcEndpoint(id)
+            | RouteTarget::VpnGateway(id)
+            | RouteTarget::Other(_, id) => {
+                self.hop(res(rt_idx), Action::Route, route_detail, pkt);
+                let kind = external_kind(&route.target);
+                let msg = format!(
+                    "the route sends {} to {kind} {id}, which vpcnet does not trace through yet",
+                    pkt.dst
+                );
+                return Err(self.drop_at(
+                    Component::External {
+                        kind,
+                        id: id.clone(),
+                    },
+                    Code::TargetNotModelled,
+                    msg,
+                    pkt,
+                ));
+            }
+            RouteTarget::Blackhole => {
+                let msg = format!(
+                    "route table {}: route {cidr}{via_list} is a blackhole",
+                    self.label(rt_idx)
+                );
+                return Err(self.drop_at(res(rt_idx), Code::BadStateRoute, msg, pkt));
+            }
+        };
+        Ok(next)
+    }
+
+    /// Network ACL outbound, when the packet leaves its subnet.
+    fn leave_subnet(&mut self, from: SubnetIdx, to: Option<SubnetIdx>, pkt: &Packet) -> Step<()> {
+        if to == Some(from) {
+            return Ok(());
+        }
+        self.nacl(from, true, pkt)
+    }
+
+    fn arrive(
+        &mut self,
+        eni: EniIdx,
+        from_subnet: Option<SubnetIdx>,
+        pkt: &mut Packet,
+        ct: &mut Conntrack,
+    ) -> Step<Option<Pos>> {
+        let net = self.net;
+        let e = net.interface(eni);
+        if from_subnet != Some(e.subnet) {
+            self.nacl(e.subnet, false, pkt)?;
+        }
+        if let Some(n) = net.nat_of_eni(eni) {
+            return self.nat_gateway(n, eni, pkt, ct).map(Some);
+        }
+        let addressed = e.owns(pkt.dst);
+        if !addressed && e.source_dest_check {
+            let msg = format!(
+                "{} has source/destination check enabled and drops a packet for {}; disable the check on an instance that routes",
+                self.eni_label(eni),
+                pkt.dst
+            );
+            return Err(self.drop_at(res(eni), Code::EniSourceDestCheckRestriction, msg, pkt));
+        }
+        self.security_groups(eni, false, pkt, ct)?;
+        if addressed {
+            let who = self.eni_label(eni);
+            self.hop(
+                res(eni),
+                Action::Deliver,
+                format!("to {who} at {}", pkt.dst),
+                pkt,
+            );
+            return Ok(None);
+        }
+        // An appliance: forward by its declared role.
+        let instance = match e.owner {
+            InterfaceOwner::Instance(i) => Some(i),
+            _ => None,
+        };
+        let forwarding = instance.and_then(|i| net.instance(i).forwarding);
+        match (forwarding, instance) {
+            (Some(Forwarding::Router), Some(i)) => {
+                self.hop(
+                    res(i),
+                    Action::Forward,
+                    "routes the packet on unchanged".to_owned(),
+                    pkt,
+                );
+            }
+            (Some(Forwarding::Nat), Some(i)) => {
+                if self.reply {
+                    self.unnat(eni, res(i), pkt, ct)?;
+                } else {
+                    let to = e.primary_ip();
+                    ct.nat.push(NatState {
+                        translator: eni,
+                        translated: to,
+                        original: pkt.src,
+                    });
+                    let from = pkt.src;
+                    pkt.src = to;
+                    self.translate(
+                        res(i),
+                        TranslationKind::Source,
+                        from,
+                        to,
+                        pkt,
+                        "NAT instance",
+                    );
+                }
+            }
+            _ => {
+                let msg = format!(
+                    "a route sends {} to {}, which declares no forwarding role (`forwarding: router` or `nat`)",
+                    pkt.dst,
+                    self.eni_label(eni)
+                );
+                let comp = instance.map(res).unwrap_or(res(eni));
+                return Err(self.drop_at(comp, Code::ApplianceNotForwarding, msg, pkt));
+            }
+        }
+        Ok(Some(Pos::Send(eni)))
+    }
+
+    fn unnat(&mut self, eni: EniIdx, who: Component, pkt: &mut Packet, ct: &Conntrack) -> Step<()> {
+        match ct
+            .nat
+            .iter()
+            .rev()
+            .find(|s| s.translator == eni && s.translated == pkt.dst)
+        {
+            Some(state) => {
+                let from = pkt.dst;
+                pkt.dst = state.original;
+                self.translate(
+                    who,
+                    TranslationKind::Destination,
+                    from,
+                    state.original,
+                    pkt,
+                    "reply of a translated connection",
+                );
+                Ok(())
+            }
+            None => {
+                let msg = format!(
+                    "{} holds no connection for a reply to {}",
+                    self.eni_label(eni),
+                    pkt.dst
+                );
+                Err(self.drop_at(who, Code::NoConnectionState, msg, pkt))
+            }
+        }
+    }
+
+    fn nat_gateway(
+        &mut self,
+        n: vpcnet_model::NatIdx,
+        eni: EniIdx,
+        pkt: &mut Packet,
+        ct: &mut Conntrack,
+    ) -> Step<Pos> {
+        let nat = self.net.nat_gateway(n);
+        let own = self.net.interface(eni).primary_ip();
+        if self.reply {
+            self.unnat(eni, res(n), pkt, ct)?;
+            return Ok(Pos::Send(eni));
+        }
+        if pkt.dst == own {
+            let msg = format!("NAT gateway {} accepts no connections; it only translates connections from its VPC", self.label(n));
+            return Err(self.drop_at(res(n), Code::NatGatewayNoInbound, msg, pkt));
+        }
+        let kind = match nat.connectivity {
+            NatConnectivity::Public => "public NAT gateway",
+            NatConnectivity::Private => "private NAT gateway",
+        };
+        ct.nat.push(NatState {
+            translator: eni,
+            translated: own,
+            original: pkt.src,
+        });
+        let from = pkt.src;
+        pkt.src = own;
+        self.translate(res(n), TranslationKind::Source, from, own, pkt, kind);
+        Ok(Pos::Send(eni))
+    }
+
+    fn internet(&mut self, pkt: &mut Packet) -> Step<Option<Pos>> {
+        let net = self.net;
+        if let Some((eni, private)) = net.eni_by_public_ip(pkt.dst) {
+            let vpc = net.vpc_of_eni(eni);
+            let Some(g) = net.igw_of(vpc) else {
+                let msg = format!(
+                    "{} maps to {} in VPC {}, which has no internet gateway",
+                    pkt.dst,
+                    self.eni_label(eni),
+                    self.label(vpc)
+                );
+                return Err(self.drop_at(res(vpc), Code::NoInternetGateway, msg, pkt));
+            };
+            let from = pkt.dst;
+            pkt.dst = private;
+            self.translate(
+                res(g),
+                TranslationKind::Destination,
+                from,
+                private,
+                pkt,
+                "public IP mapped 1:1 by the internet gateway",
+            );
+            return Ok(Some(Pos::Arrive {
+                eni,
+                from_subnet: None,
+            }));
+        }
+        if !is_internet_routable(pkt.dst) {
+            let msg = format!(
+                "{} is not routed on the internet, and no public IP in the network maps to it",
+                pkt.dst
+            );
+            return Err(self.drop_at(Component::Internet, Code::NoRouteToDestination, msg, pkt));
+        }
+        self.hop(
+            Component::Internet,
+            Action::Deliver,
+            format!("to internet host {}", pkt.dst),
+            pkt,
+        );
+        Ok(None)
+    }
+
+    fn target_label(&self, t: &RouteTarget) -> String {
+        match t {
+            RouteTarget::Local => "local".to_owned(),
+            RouteTarget::InternetGateway(g) => self.label(*g),
+            RouteTarget::NatGateway(n) => self.label(*n),
+            RouteTarget::Peering(p) => self.label(*p),
+            RouteTarget::Interface(e) => self.eni_label(*e),
+            RouteTarget::Instance(i) => self.label(*i),
+            RouteTarget::TransitGateway(id)
+            | RouteTarget::VpcEndpoint(id)
+            | RouteTarget::VpnGateway(id)
+            | RouteTarget::Other(_, id) => id.clone(),
+            RouteTarget::Blackhole => "blackhole".to_owned(),
+        }
+    }
+}
+
+fn external_kind(t: &RouteTarget) -> &'static str {
+    match t {
+        RouteTarget::TransitGateway(_) => "transit-gateway",
+        RouteTarget::VpcEndpoint(_) => "vpc-endpoint",
+        RouteTarget::VpnGateway(_) => "vpn-gateway",
+        _ => "gateway",
+    }
+}
+
+/// Traces one connection: the forward packet and, if it arrives, the reply.
+pub fn trace(net: &Network, q: &Query) -> Trace {
+    let pkt = Packet {
+        src: q.from.ip(),
+        dst: q.to_ip,
+        protocol: q.protocol,
+        src_port: q.src_port,
+        dst_port: q.dst_port,
+        icmp_type: q.icmp_type,
+        icmp_code: q.icmp_code,
+    };
+    let mut ct = Conntrack::default();
+    let mut fwd = Walk {
+        net,
+        reply: false,
+        hops: Vec::new(),
+        translations: Vec::new(),
+    };
+    let start = match q.from {
+        Endpoint::Interface { eni, .. } => {
+            fwd.hop(
+                res(eni),
+                Action::Send,
+                format!("from {}", fwd.eni_label(eni)),
+                &pkt,
+            );
+            Pos::Send(eni)
+        }
+        Endpoint::Internet { ip } => {
+            fwd.hop(
+                Component::Internet,
+                Action::Send,
+                format!("from internet host {ip}"),
+                &pkt,
+            );
+            Pos::Internet
+        }
+    };
+    let outcome = fwd.run(pkt, start, &mut ct);
+    let mut translations = std::mem::take(&mut fwd.translations);
+    let (end, delivered) = match outcome {
+        Err(b) => {
+            return Trace {
+                query: *q,
+                forward: Path {
+                    hops: fwd.hops,
+                    blocked: Some(b),
+                },
+                ret: None,
+                translations,
+            };
+        }
+        Ok(x) => x,
+    };
+    // Delivered somewhere: is it where the user meant?
+    if let (Some(want), End::Eni(got)) = (q.expect, &end) {
+        if want != *got {
+            let msg = format!(
+                "the packet reached {} at {}, not {}: another host owns the same address on this path",
+                fwd.eni_label(*got),
+                delivered.dst,
+                fwd.eni_label(want)
+            );
+            let b = fwd.drop_at(res(*got), Code::DeliveredToOtherHost, msg, &delivered);
+            return Trace {
+                query: *q,
+                forward: Path {
+                    hops: fwd.hops,
+                    blocked: Some(b),
+                },
+                ret: None,
+                translations,
+            };
+        }
+    }
+    let mut back = Walk {
+        net,
+        reply: true,
+        hops: Vec::new(),
+        translations: Vec::new(),
+    };
+    let reply = delivered.reply();
+    let start = match end {
+        End::Eni(eni) => {
+            back.hop(
+                res(eni),
+                Action::Send,
+                format!("reply from {}", back.eni_label(eni)),
+                &reply,
+            );
+            Pos::Send(eni)
+        }
+        End::Internet => {
+            back.hop(
+                Component::Internet,
+                Action::Send,
+                format!("reply from internet host {}", reply.src),
+                &reply,
+            );
+            Pos::Internet
+        }
+    };
+    let ret_outcome = back.run(reply, start, &mut ct);
+    let blocked = match ret_outcome {
+        Err(b) => Some(b),
+        Ok((end, pkt)) => {
+            let home = match (q.from, end) {
+                (Endpoint::Interface { eni, ip }, End::Eni(got)) => got == eni && pkt.dst == ip,
+                (Endpoint::Internet { ip }, End::Internet) => pkt.dst == ip,
+                _ => false,
+            };
+            if home {
+                None
+            } else {
+                let msg = format!(
+                    "the reply went to {} instead of back to the source {}: the return path is asymmetric",
+                    pkt.dst,
+                    q.from.ip()
+                );
+                let comp = match end {
+                    End::Eni(e) => res(e),
+                    End::Internet => Component::Internet,
+                };
+                Some(back.drop_at(comp, Code::DeliveredToOtherHost, msg, &pkt))
+            }
+        }
+    };
+    translations.append(&mut back.translations);
+    Trace {
+        query: *q,
+        forward: Path {
+            hops: fwd.hops,
+            blocked: None,
+        },
+        ret: Some(Path {
+            hops: back.hops,
+            blocked,
+        }),
+        translations,
+    }
+}
