@@ -20,32 +20,31 @@ pub(crate) fn l4_matches(l4: &L4Match, pkt: &Packet) -> bool {
     }
 }
 
-/// Whether `ip` is a private address of an interface carrying `sg`, seen from the
-/// group's VPC: its own VPC, or a VPC peered with it (active, same region), as AWS
-/// allows security group references across a peering.
-pub(crate) fn ip_in_group(net: &Network, sg: SgIdx, ip: Ipv4Addr) -> bool {
+/// Whether `ip` is a private address of an interface carrying `sg`, for a rule of a
+/// group in VPC `rule_vpc`. A reference to another VPC's group counts only across an
+/// active peering within one region, as AWS allows.
+pub(crate) fn ip_in_group(net: &Network, rule_vpc: VpcIdx, sg: SgIdx, ip: Ipv4Addr) -> bool {
     let home = net.security_group(sg).vpc;
-    let carries = |vpc: VpcIdx| {
-        net.eni_by_private_ip(vpc, ip)
-            .is_some_and(|e| net.interface(e).security_groups.contains(&sg))
-    };
-    if carries(home) {
-        return true;
+    if home != rule_vpc {
+        let region = &net.vpc(home).region;
+        let usable = net.vpc(rule_vpc).region == *region
+            && net.peerings_of(rule_vpc).iter().any(|p| {
+                let p = net.peering(*p);
+                p.status == PeeringStatus::Active && p.other_side(rule_vpc) == Some(home)
+            });
+        if !usable {
+            return false;
+        }
     }
-    let region = &net.vpc(home).region;
-    net.peerings_of(home).iter().any(|p| {
-        let p = net.peering(*p);
-        p.status == PeeringStatus::Active
-            && p.other_side(home)
-                .is_some_and(|o| net.vpc(o).region == *region && carries(o))
-    })
+    net.eni_by_private_ip(home, ip)
+        .is_some_and(|e| net.interface(e).security_groups.contains(&sg))
 }
 
-fn peer_matches(net: &Network, peer: &SgPeer, ip: Ipv4Addr) -> bool {
+fn peer_matches(net: &Network, rule_vpc: VpcIdx, peer: &SgPeer, ip: Ipv4Addr) -> bool {
     match peer {
         SgPeer::Cidr(c) => c.contains(&ip),
         SgPeer::PrefixList(pl) => net.prefix_list(*pl).cidrs.iter().any(|c| c.contains(&ip)),
-        SgPeer::Group(g) => ip_in_group(net, *g, ip),
+        SgPeer::Group(g) => ip_in_group(net, rule_vpc, *g, ip),
         SgPeer::Ipv6(_) | SgPeer::UnknownGroup(_) => false,
     }
 }
@@ -65,7 +64,7 @@ pub(crate) fn sg_allows(
         for (i, r) in rules.iter().enumerate() {
             if r.protocol.matches(pkt.protocol)
                 && l4_matches(&r.l4, pkt)
-                && peer_matches(net, &r.peer, peer_ip)
+                && peer_matches(net, g.vpc, &r.peer, peer_ip)
             {
                 return Some((sg, i));
             }

@@ -743,6 +743,19 @@ impl<'n> Walk<'n> {
             return Err(self.drop_at(res(eni), Code::EniSourceDestCheckRestriction, msg, pkt));
         }
         self.security_groups(eni, false, pkt, ct)?;
+        let translated_here = ct
+            .nat
+            .iter()
+            .any(|s| s.translator == eni && s.translated == pkt.dst);
+        if self.reply && translated_here {
+            // The reply of a connection this instance translated: reverse and send on.
+            let who = match e.owner {
+                InterfaceOwner::Instance(i) => res(i),
+                _ => res(eni),
+            };
+            self.unnat(eni, who, pkt, ct)?;
+            return Ok(Some(Pos::Send(eni)));
+        }
         if addressed {
             let who = self.eni_label(eni);
             self.hop(

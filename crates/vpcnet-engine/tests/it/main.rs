@@ -1,0 +1,6 @@
+//! Integration tests of the engine: one binary, a module per topic.
+
+mod check;
+mod seed000;
+mod semantics;
+mod support;
