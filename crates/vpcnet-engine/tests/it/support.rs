@@ -4,7 +4,7 @@ use vpcnet_engine::{resolve_destination, resolve_source, trace, Component, Query
 use vpcnet_model::{Network, NetworkBuilder, Severity};
 
 /// Loads a spec that must load without errors.
-pub fn net(yaml: &str) -> Network {
+pub(crate) fn net(yaml: &str) -> Network {
     let mut b = NetworkBuilder::new();
     vpcnet_spec::load_into(&mut b, Some("test.yaml"), yaml).expect("spec parses");
     let (net, diags) = b.finish();
@@ -18,7 +18,7 @@ pub fn net(yaml: &str) -> Network {
 }
 
 /// Traces `from` -> `to` on `proto`/`port` (names as a user types them).
-pub fn tr(net: &Network, from: &str, to: &str, protocol: u8, port: u16) -> Trace {
+pub(crate) fn tr(net: &Network, from: &str, to: &str, protocol: u8, port: u16) -> Trace {
     let from = resolve_source(net, from).expect("source resolves");
     let to = resolve_destination(net, &from, to).expect("destination resolves");
     trace(
@@ -37,7 +37,7 @@ pub fn tr(net: &Network, from: &str, to: &str, protocol: u8, port: u16) -> Trace
 }
 
 /// The blocking code, or `REACHABLE`.
-pub fn verdict(t: &Trace) -> String {
+pub(crate) fn verdict(t: &Trace) -> String {
     match t.blocked_by() {
         None if t.reachable() => "REACHABLE".to_owned(),
         None => "UNREACHABLE without a reason".to_owned(),
@@ -61,7 +61,7 @@ fn comp(net: &Network, c: &Component) -> String {
 }
 
 /// A compact rendering of every hop, for snapshots.
-pub fn render(net: &Network, t: &Trace) -> String {
+pub(crate) fn render(net: &Network, t: &Trace) -> String {
     let mut out = format!("{}\n", verdict(t));
     let mut paths = vec![("forward", &t.forward)];
     if let Some(r) = &t.ret {
