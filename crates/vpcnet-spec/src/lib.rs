@@ -15,6 +15,7 @@
 
 mod emit;
 pub mod examples;
+pub mod generate;
 mod lenient;
 mod lower;
 pub mod raw;
@@ -181,3 +182,6 @@ pub fn to_yaml(spec: &Spec) -> String {
 pub fn to_json(spec: &Spec) -> String {
     serde_json::to_string(spec).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,5 +1,25 @@
-//! `vpcnet generate` (temporary).
+//! `vpcnet generate`: a large deterministic network, for benchmarks and experiments.
+
 use std::process::ExitCode;
-pub(crate) fn run(_args: &crate::cli::GenerateArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not yet")
+
+use anyhow::Context;
+use vpcnet_spec::generate::{generate, GenerateOptions};
+
+use crate::cli::{GenerateArgs, SpecFormat};
+
+pub(crate) fn run(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
+    let spec = generate(&GenerateOptions {
+        vpcs: args.vpcs,
+        seed: args.seed,
+    });
+    let text = match args.format {
+        SpecFormat::Yaml => vpcnet_spec::to_yaml(&spec),
+        SpecFormat::Json => vpcnet_spec::to_json(&spec) + "\n",
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write `{}`", path.display()))?,
+        None => crate::emit(&text)?,
+    }
+    Ok(ExitCode::SUCCESS)
 }

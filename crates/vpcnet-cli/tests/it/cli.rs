@@ -1,0 +1,268 @@
+//! The `vpcnet` binary as users and scripts meet it: the JSON contract, exit statuses,
+//! messages for bad input.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn vpcnet(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vpcnet"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("vpcnet-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn trace_json(args: &[&str]) -> (Value, i32) {
+    let mut all = vec!["trace", "example:cross-vpc", "--format", "json"];
+    all.extend_from_slice(args);
+    let o = vpcnet(&all);
+    let v: Value = serde_json::from_str(&stdout(&o))
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&o), stderr(&o)));
+    (v, o.status.code().unwrap())
+}
+
+#[test]
+fn trace_json_contract_when_reachable() {
+    let (v, code) = trace_json(&[
+        "--from",
+        "eks-runner",
+        "--to",
+        "sonarqube",
+        "--port",
+        "9000",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(v["verdict"], "reachable");
+    assert_eq!(v["blocked_by"], Value::Null);
+    assert!(v["translations"].as_array().unwrap().is_empty());
+    for dir in ["forward", "return"] {
+        let hops = v[dir]["hops"].as_array().unwrap();
+        assert!(hops.len() >= 5, "{dir}: {hops:?}");
+        for h in hops {
+            for key in ["component", "type", "name", "action", "detail"] {
+                assert!(h.get(key).is_some(), "hop lacks `{key}`: {h}");
+            }
+        }
+        assert_eq!(v[dir]["code"], Value::Null);
+    }
+    let types: Vec<&str> = v["forward"]["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["type"].as_str().unwrap())
+        .collect();
+    assert!(
+        types.contains(&"vpc-peering-connection") && types.contains(&"security-group"),
+        "{types:?}"
+    );
+    assert_eq!(v["to"]["ip"], "10.0.10.8");
+    assert_eq!(v["to"]["resource"]["component"], "i-sonarqube");
+}
+
+#[test]
+fn trace_json_contract_when_blocked() {
+    let (v, code) = trace_json(&[
+        "--from",
+        "staging-api",
+        "--to",
+        "sonarqube",
+        "--port",
+        "9000",
+    ]);
+    assert_eq!(code, 0, "a finished analysis exits 0 whatever the verdict");
+    assert_eq!(v["verdict"], "unreachable");
+    assert_eq!(v["blocked_by"]["code"], "ENI_SG_RULES_MISMATCH");
+    assert_eq!(v["blocked_by"]["component"], "sg-sonarqube-sg");
+    assert_eq!(v["forward"]["code"], "ENI_SG_RULES_MISMATCH");
+    assert_eq!(v["return"], Value::Null);
+}
+
+#[test]
+fn trace_reports_translations() {
+    let (v, _) = trace_json(&["--from", "eks-runner", "--to", "internet"]);
+    assert_eq!(v["verdict"], "reachable");
+    let t: Vec<(String, String, String)> = v["translations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["direction"].as_str().unwrap().into(),
+                x["from"].as_str().unwrap().into(),
+                x["to"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        t[0],
+        ("forward".into(), "10.1.34.50".into(), "10.1.0.10".into())
+    );
+    assert_eq!(
+        t[1],
+        ("forward".into(), "10.1.0.10".into(), "203.0.113.30".into())
+    );
+    assert_eq!(t.len(), 4);
+}
+
+#[test]
+fn expect_turns_a_different_verdict_into_exit_1() {
+    let base = [
+        "trace",
+        "example:cross-vpc",
+        "--from",
+        "eks-runner",
+        "--to",
+        "sonarqube",
+        "--port",
+        "9000",
+    ];
+    let mut args = base.to_vec();
+    args.extend(["--expect", "reachable"]);
+    assert_eq!(vpcnet(&args).status.code(), Some(0));
+    let mut args = base.to_vec();
+    args.extend(["--expect", "unreachable"]);
+    assert_eq!(vpcnet(&args).status.code(), Some(1));
+}
+
+#[test]
+fn text_trace_reads_like_a_walkthrough() {
+    let o = vpcnet(&[
+        "trace",
+        "example:cross-vpc",
+        "--from",
+        "10.1.34.50",
+        "--to",
+        "10.0.10.8",
+        "--port",
+        "9000",
+    ]);
+    let text = stdout(&o);
+    assert!(
+        text.starts_with("REACHABLE: 10.1.34.50 (10.1.34.50) -> 10.0.10.8 (10.0.10.8) tcp/9000"),
+        "{text}"
+    );
+    assert!(
+        text.contains("10.0.0.0/16 -> dev-shared (pcx-0535aabbb2629e915)"),
+        "{text}"
+    );
+    assert!(text.contains("tcp port 9000 from 10.1.0.0/16"), "{text}");
+    assert!(text.contains("\nreturn\n"), "{text}");
+}
+
+#[test]
+fn bad_endpoints_and_inputs_exit_2_with_a_reason() {
+    let o = vpcnet(&[
+        "trace",
+        "example:cross-vpc",
+        "--from",
+        "nobody",
+        "--to",
+        "sonarqube",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--from: cannot resolve `nobody`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = vpcnet(&["trace", "/nonexistent/net.yaml", "--from", "a", "--to", "b"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot read `/nonexistent/net.yaml`"),
+        "{}",
+        stderr(&o)
+    );
+    let bad = temp_file(
+        "broken.yaml",
+        "vpcs:\n  - name: a\n    cidr: [10.0.0.0/16\n",
+    );
+    let o = vpcnet(&["check", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("broken.yaml:"), "{}", stderr(&o));
+    let o = vpcnet(&[
+        "trace",
+        "example:cross-vpc",
+        "--from",
+        "eks-runner",
+        "--to",
+        "vault",
+        "--protocol",
+        "tcpx",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn check_exits_1_on_errors_and_locates_them() {
+    let o = vpcnet(&["check", "example:cross-vpc"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("0 error(s), 1 warning(s)"),
+        "{}",
+        stdout(&o)
+    );
+    let spec = temp_file("errors.yaml", "vpcs:\n  - name: a\n    cidr: 10.0.0.0/16\n    subnets:\n      - {name: s, cidr: 10.5.0.0/24}\n");
+    let o = vpcnet(&["check", spec.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["errors"], 1);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "SUBNET_OUTSIDE_VPC");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["location"]["line"], 5);
+    assert_eq!(d["location"]["pointer"], "/vpcs/0/subnets/0");
+}
+
+#[test]
+fn demo_tours_reachable_and_blocked_paths() {
+    let o = vpcnet(&["demo"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    for want in [
+        "REACHABLE: eks-runner",
+        "ENI_SG_RULES_MISMATCH",
+        "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
+        "203.0.113.30",
+    ] {
+        assert!(text.contains(want), "demo lacks `{want}`");
+    }
+}
+
+#[test]
+fn example_schema_and_generate_print_what_they_promise() {
+    let o = vpcnet(&["example", "cross-vpc"]);
+    let path = temp_file("example.yaml", &stdout(&o));
+    assert_eq!(
+        vpcnet(&["check", path.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+    let o = vpcnet(&["schema"]);
+    let schema: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(schema["properties"]["vpcs"].is_object());
+    let a = stdout(&vpcnet(&["generate", "--vpcs", "4", "--seed", "9"]));
+    let b = stdout(&vpcnet(&["generate", "--vpcs", "4", "--seed", "9"]));
+    assert_eq!(a, b);
+    let path = temp_file("generated.yaml", &a);
+    assert_eq!(
+        vpcnet(&["check", path.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+    assert_eq!(vpcnet(&["example", "nope"]).status.code(), Some(2));
+}

@@ -1,0 +1,3 @@
+//! Integration tests of the `vpcnet` binary: one binary, a module per topic.
+
+mod cli;

@@ -1,0 +1,162 @@
+//! Loading specs: defaults, findings with their line and column, round trips.
+
+use vpcnet_model::{Diagnostic, Network, NetworkBuilder, RouteTarget, Severity};
+
+use crate::{examples, load_into, locate, parse, schema, to_json, to_yaml};
+
+fn load(text: &str) -> (Network, Vec<Diagnostic>) {
+    let mut b = NetworkBuilder::new();
+    load_into(&mut b, Some("net.yaml"), text).expect("document parses");
+    let (net, mut diags) = b.finish();
+    locate("net.yaml", text, &mut diags);
+    (net, diags)
+}
+
+/// `CODE line:col` for each finding.
+fn findings(text: &str) -> Vec<String> {
+    load(text)
+        .1
+        .iter()
+        .map(|d| {
+            let l = d.location.as_ref().expect("located");
+            format!(
+                "{} {}:{}",
+                d.code,
+                l.line.unwrap_or(0),
+                l.column.unwrap_or(0)
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_example_loads_cleanly() {
+    let (net, diags) = load(examples::CROSS_VPC);
+    assert_eq!(diags, []);
+    assert_eq!(
+        (
+            net.vpcs().len(),
+            net.subnets().len(),
+            net.interfaces().len(),
+            net.peerings().len()
+        ),
+        (3, 7, 10, 2)
+    );
+    assert_eq!(
+        net.by_id("pcx-0535aabbb2629e915").map(|i| i.kind()),
+        Some("vpc-peering-connection")
+    );
+}
+
+#[test]
+fn aws_defaults_are_filled_in() {
+    let (net, diags) = load("vpcs:\n  - name: a\n    cidrs: [10.0.0.0/16, 10.1.0.0/16]\n    subnets:\n      - {name: s, cidr: 10.1.2.0/24}\n    instances:\n      - {name: i, subnet: s, private_ip: 10.1.2.9}\n");
+    assert_eq!(diags, []);
+    let vpc = &net.vpcs()[0];
+    let main = net.route_table(vpc.main_route_table.expect("main table"));
+    let locals = main
+        .routes
+        .iter()
+        .filter(|r| r.target == RouteTarget::Local)
+        .count();
+    assert_eq!(locals, 2, "one local route per CIDR block");
+    let acl = net.network_acl(vpc.default_nacl.expect("default acl"));
+    assert_eq!((acl.ingress.len(), acl.egress.len()), (1, 1));
+    let eni = &net.interfaces()[0];
+    let sg = net.security_group(eni.security_groups[0]);
+    assert_eq!(sg.group_name, "default");
+    assert_eq!((sg.ingress.len(), sg.egress.len()), (1, 1));
+    assert_eq!(net.subnets()[0].az, "us-east-1a");
+}
+
+#[test]
+fn mistakes_are_located_and_the_rest_loads() {
+    let text = "\
+vpcs:
+  - name: a
+    cidr: 10.0.0.0/16
+    subnets:
+      - {name: good, cidr: 10.0.1.0/24}
+      - {name: outside, cidr: 10.9.1.0/24}
+      - {name: typo, cidr: 10.0.2.0/24, rout_table: x}
+      - {name: bad, cidr: 10.0.300.0/24}
+      - {name: dangling, cidr: 10.0.4.0/24, route_table: nowhere}
+    instances:
+      - {name: ok, subnet: good, private_ip: 10.0.1.10}
+      - {name: reserved, subnet: good, private_ip: 10.0.1.1}
+      - {name: twin, subnet: good, private_ip: 10.0.1.10}
+      - {name: lost, subnet: nowhere, private_ip: 10.0.1.11}
+    security_groups:
+      - name: web
+        ingress:
+          - {protocol: tcp, cidr: 0.0.0.0/0}
+          - {protocol: tcp, ports: 443, cidr: 0.0.0.0/0}
+";
+    let got = findings(text);
+    assert_eq!(
+        got,
+        [
+            // The unknown key's value.
+            "SPEC_INVALID 7:53",
+            // A whole resource: its first key.
+            "SUBNET_OUTSIDE_VPC 6:10",
+            "BAD_CIDR 8:27",
+            "UNKNOWN_REFERENCE 9:58",
+            "ADDRESS_RESERVED 12:10",
+            "DUPLICATE_ADDRESS 13:10",
+            "UNKNOWN_REFERENCE 14:30",
+            "MISSING_PORTS 18:14",
+        ]
+    );
+    let (net, diags) = load(text);
+    assert!(diags.iter().all(|d| d.severity == Severity::Error));
+    assert!(
+        diags[0].message.contains("unknown field `rout_table`"),
+        "{}",
+        diags[0].message
+    );
+    assert!(
+        diags[3].message.contains("no route table `nowhere`"),
+        "{}",
+        diags[3].message
+    );
+    // `good` and `dangling` (on the main table) loaded, and the instance in `good`.
+    assert_eq!(net.subnets().len(), 2);
+    assert_eq!(
+        net.instances()
+            .iter()
+            .filter(|i| !i.interfaces.is_empty())
+            .count(),
+        1
+    );
+    assert_eq!(net.security_groups()[0].ingress.len(), 1);
+}
+
+#[test]
+fn syntax_and_shape_errors_fail_the_document() {
+    let err = parse(Some("f.yaml"), "vpcs:\n  - name: a\n   cidr: x\n").unwrap_err();
+    assert_eq!(err.location.line, Some(3), "{err}");
+    let err = parse(Some("f.yaml"), "vpcs: 5\n").unwrap_err();
+    assert!(err.message.contains("expected a sequence"), "{err}");
+    assert_eq!(err.location.pointer.as_deref(), Some("/vpcs"));
+    let err = parse(Some("f.yaml"), "- 1\n").unwrap_err();
+    assert!(err.message.contains("a spec is a mapping"), "{err}");
+    let err = parse(Some("f.json"), "{\"vpcs\": [}").unwrap_err();
+    assert_eq!(err.location.line, Some(1));
+}
+
+#[test]
+fn yaml_and_json_round_trip() {
+    let spec = parse(None, examples::CROSS_VPC).unwrap();
+    let again = parse(None, &to_yaml(&spec)).unwrap();
+    assert_eq!(to_json(&spec), to_json(&again));
+    let from_json = parse(None, &to_json(&spec)).unwrap();
+    assert_eq!(to_json(&spec), to_json(&from_json));
+}
+
+#[test]
+fn schema_describes_the_spec() {
+    let s: serde_json::Value = serde_json::from_str(&schema()).unwrap();
+    assert!(s["properties"]["vpcs"].is_object(), "{s}");
+    assert!(schema().contains("Security groups"));
+}
