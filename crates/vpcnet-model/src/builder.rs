@@ -653,3 +653,132 @@ mod tests {
         assert_eq!(reserved, vec![0, 1, 2, 3, 255]);
     }
 }
+
+#[cfg(test)]
+mod refusals {
+    use super::*;
+    use crate::proto::{L4Match, Protocol};
+
+    fn vpc(b: &mut NetworkBuilder, id: &str, cidr: &str) -> VpcIdx {
+        b.add_vpc(Vpc {
+            meta: Meta::new(id, None),
+            account: "111111111111".into(),
+            region: "us-east-1".into(),
+            cidrs: vec![cidr.parse().unwrap()],
+            ipv6_cidrs: vec![],
+            main_route_table: None,
+            default_nacl: None,
+            dns_support: true,
+            dns_hostnames: false,
+        })
+        .unwrap()
+    }
+
+    fn codes(b: NetworkBuilder) -> Vec<&'static str> {
+        b.finish().1.into_iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn a_route_over_a_peering_the_vpc_is_not_part_of() {
+        let mut b = NetworkBuilder::new();
+        let (a, x, y) = (
+            vpc(&mut b, "vpc-a", "10.0.0.0/16"),
+            vpc(&mut b, "vpc-x", "10.1.0.0/16"),
+            vpc(&mut b, "vpc-y", "10.2.0.0/16"),
+        );
+        let p = b
+            .add_peering(Peering {
+                meta: Meta::new("pcx-xy", None),
+                requester: x,
+                accepter: y,
+                status: PeeringStatus::Active,
+                requester_dns_resolution: false,
+                accepter_dns_resolution: false,
+            })
+            .unwrap();
+        let rt = b
+            .add_route_table(
+                RouteTable {
+                    meta: Meta::new("rtb-a", None),
+                    vpc: a,
+                    routes: vec![],
+                },
+                true,
+            )
+            .unwrap();
+        let route = Route {
+            destination: RouteDest::Cidr("10.1.0.0/16".parse().unwrap()),
+            target: RouteTarget::Peering(p),
+            active: true,
+            origin: None,
+        };
+        assert!(!b.add_route(rt, route));
+        assert_eq!(codes(b), ["ROUTE_PEERING_NOT_OF_VPC"]);
+    }
+
+    #[test]
+    fn duplicate_ids_nacl_numbers_and_subnet_overlaps() {
+        let mut b = NetworkBuilder::new();
+        let a = vpc(&mut b, "vpc-a", "10.0.0.0/16");
+        let entry = |n| NaclEntry {
+            rule_number: n,
+            action: RuleAction::Allow,
+            protocol: Protocol::All,
+            l4: L4Match::Any,
+            cidr: Ipv4Net::default(),
+            origin: None,
+        };
+        let acl = b
+            .add_network_acl(
+                NetworkAcl {
+                    meta: Meta::new("acl-1", None),
+                    vpc: a,
+                    ingress: vec![entry(100), entry(100), entry(90)],
+                    egress: vec![],
+                },
+                true,
+            )
+            .unwrap();
+        assert_eq!(
+            b.network()
+                .network_acl(acl)
+                .ingress
+                .iter()
+                .map(|e| e.rule_number)
+                .collect::<Vec<_>>(),
+            [90, 100]
+        );
+        assert!(b
+            .add_network_acl(
+                NetworkAcl {
+                    meta: Meta::new("acl-1", None),
+                    vpc: a,
+                    ingress: vec![],
+                    egress: vec![]
+                },
+                false
+            )
+            .is_none());
+        let subnet = |id: &str, cidr: &str| Subnet {
+            meta: Meta::new(id, None),
+            vpc: a,
+            cidr: cidr.parse().unwrap(),
+            ipv6_cidr: None,
+            az: "us-east-1a".into(),
+            route_table: None,
+            nacl: None,
+        };
+        assert!(b.add_subnet(subnet("subnet-1", "10.0.0.0/24")).is_some());
+        assert!(b.add_subnet(subnet("subnet-2", "10.0.0.128/25")).is_none());
+        assert!(b.add_subnet(subnet("subnet-3", "10.0.0.0/8")).is_none());
+        assert_eq!(
+            codes(b),
+            [
+                "DUPLICATE_NACL_RULE_NUMBER",
+                "DUPLICATE_ID",
+                "SUBNET_OVERLAP",
+                "SUBNET_OUTSIDE_VPC"
+            ]
+        );
+    }
+}
