@@ -145,15 +145,9 @@ fn blocked(net: &Network, b: &Blocked, direction: &'static str) -> WireBlocked {
     }
 }
 
+/// `tcp`, `udp`, `icmp`…, or the protocol number.
 pub(crate) fn proto_name(p: u8) -> String {
-    match p {
-        1 => "icmp".into(),
-        6 => "tcp".into(),
-        17 => "udp".into(),
-        58 => "icmpv6".into(),
-        132 => "sctp".into(),
-        n => n.to_string(),
-    }
+    vpcnet_model::proto_name(p).map_or_else(|| p.to_string(), str::to_owned)
 }
 
 fn endpoint(

@@ -52,20 +52,9 @@ impl Packet {
     }
 }
 
-fn proto_name(p: u8) -> String {
-    match p {
-        1 => "icmp".into(),
-        6 => "tcp".into(),
-        17 => "udp".into(),
-        58 => "icmpv6".into(),
-        132 => "sctp".into(),
-        n => format!("proto {n}"),
-    }
-}
-
 impl fmt::Display for Packet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let proto = proto_name(self.protocol);
+        let proto = vpcnet_model::Protocol::Number(self.protocol);
         if self.has_ports() {
             write!(
                 f,

@@ -36,4 +36,4 @@ pub use builder::NetworkBuilder;
 pub use diag::{Diagnostic, Location, Severity};
 pub use index::AnyIdx;
 pub use net::*;
-pub use proto::{IcmpMatch, L4Match, PortRange, Protocol};
+pub use proto::{proto_name, IcmpMatch, L4Match, PortRange, Protocol};

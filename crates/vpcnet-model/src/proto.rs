@@ -46,8 +46,8 @@ impl Protocol {
     }
 }
 
-/// The name of protocol number `n` where it has a common one.
-pub(crate) fn proto_name(n: u8) -> Option<&'static str> {
+/// The name of protocol number `n` where it has a common one (`tcp`, `udp`, `icmp`, …).
+pub fn proto_name(n: u8) -> Option<&'static str> {
     Some(match n {
         1 => "icmp",
         6 => "tcp",

@@ -59,6 +59,19 @@ fn slug(s: &str) -> String {
     out.trim_matches('-').to_owned()
 }
 
+/// "no subnet `x` in VPC `y`; known: `a`, `b`": what was asked for and what exists.
+fn unknown_message(kind: &str, name: &str, scope: &str, mut known: Vec<&String>) -> String {
+    known.sort();
+    let list = if known.is_empty() {
+        "none is declared".to_owned()
+    } else {
+        let shown: Vec<String> = known.iter().take(8).map(|k| format!("`{k}`")).collect();
+        let more = if known.len() > 8 { ", …" } else { "" };
+        format!("known: {}{more}", shown.join(", "))
+    };
+    format!("no {kind} `{name}` {scope}; {list}")
+}
+
 fn tags_with_name(name: &str, tags: &Tags) -> Vec<(String, String)> {
     let mut out = vec![("Name".to_owned(), name.to_owned())];
     out.extend(
@@ -246,20 +259,37 @@ impl<'a> Lowerer<'a> {
     }
 
     fn unknown(&mut self, kind: &str, name: &str, scope: &str, known: Vec<&String>, ptr: &str) {
-        let mut known: Vec<&String> = known;
-        known.sort();
-        let list = if known.is_empty() {
-            "none is declared".to_owned()
-        } else {
-            let shown: Vec<String> = known.iter().take(8).map(|k| format!("`{k}`")).collect();
-            let more = if known.len() > 8 { ", …" } else { "" };
-            format!("known: {}{more}", shown.join(", "))
-        };
         self.error(
             "UNKNOWN_REFERENCE",
             ptr,
-            format!("no {kind} `{name}` {scope}; {list}"),
+            unknown_message(kind, name, scope, known),
         );
+    }
+
+    /// Looks `name` up in `map`, reporting an unknown reference (with the names that
+    /// are known) when it is absent. A free-standing borrow of the builder lets the map
+    /// be one of `self`'s own fields.
+    #[allow(clippy::too_many_arguments)] // the parts of one message; a struct would only rename them
+    fn find<T: Copy>(
+        b: &mut NetworkBuilder,
+        file: Option<&str>,
+        map: &HashMap<String, T>,
+        kind: &str,
+        name: &str,
+        scope: &str,
+        ptr: &str,
+    ) -> Option<T> {
+        if let Some(v) = map.get(name) {
+            return Some(*v);
+        }
+        b.report(
+            Diagnostic::error(
+                "UNKNOWN_REFERENCE",
+                unknown_message(kind, name, scope, map.keys().collect()),
+            )
+            .at(Some(Location::pointer(file, ptr))),
+        );
+        None
     }
 
     /// Runs the whole lowering.
@@ -539,40 +569,29 @@ impl<'a> Lowerer<'a> {
                 continue;
             };
             let ipv6_cidr = s.ipv6_cidr.as_ref().and_then(|c| Ipv6Net::from_str(c).ok());
-            let route_table = match &s.route_table {
-                Some(name) => match scope.route_tables.get(name) {
-                    Some(rt) => Some(*rt),
-                    None => {
-                        let known = scope.route_tables.keys().collect();
-                        self.unknown(
-                            "route table",
-                            name,
-                            &format!("in VPC `{}`", v.name),
-                            known,
-                            &format!("{sptr}/route_table"),
-                        );
-                        None
-                    }
-                },
-                None => None,
-            };
-            let nacl = match &s.network_acl {
-                Some(name) => match scope.nacls.get(name) {
-                    Some(a) => Some(*a),
-                    None => {
-                        let known = scope.nacls.keys().collect();
-                        self.unknown(
-                            "network ACL",
-                            name,
-                            &format!("in VPC `{}`", v.name),
-                            known,
-                            &format!("{sptr}/network_acl"),
-                        );
-                        None
-                    }
-                },
-                None => None,
-            };
+            let in_vpc = format!("in VPC `{}`", v.name);
+            let route_table = s.route_table.as_ref().and_then(|name| {
+                Self::find(
+                    self.b,
+                    self.file,
+                    &scope.route_tables,
+                    "route table",
+                    name,
+                    &in_vpc,
+                    &format!("{sptr}/route_table"),
+                )
+            });
+            let nacl = s.network_acl.as_ref().and_then(|name| {
+                Self::find(
+                    self.b,
+                    self.file,
+                    &scope.nacls,
+                    "network ACL",
+                    name,
+                    &in_vpc,
+                    &format!("{sptr}/network_acl"),
+                )
+            });
             let meta = self.meta(&s.id, "subnet", &v.name, &s.name, &s.tags, &sptr);
             let id = meta.id.clone();
             let az = s.az.clone().unwrap_or_else(|| format!("{region}a"));
@@ -737,10 +756,16 @@ impl<'a> Lowerer<'a> {
     }
 
     fn nat_gateway(&mut self, scope: &mut Scope, n: &NatGatewaySpec, ptr: &str) {
-        let Some(&subnet) = scope.subnets.get(&n.subnet) else {
-            let known = scope.subnets.keys().collect();
-            let s = format!("in VPC `{}`", scope.name);
-            self.unknown("subnet", &n.subnet, &s, known, &format!("{ptr}/subnet"));
+        let in_vpc = format!("in VPC `{}`", scope.name);
+        let Some(subnet) = Self::find(
+            self.b,
+            self.file,
+            &scope.subnets,
+            "subnet",
+            &n.subnet,
+            &in_vpc,
+            &format!("{ptr}/subnet"),
+        ) else {
             return;
         };
         let Some(private) = self.ip(&n.private_ip, &format!("{ptr}/private_ip")) else {
@@ -895,10 +920,16 @@ impl<'a> Lowerer<'a> {
         ptr: &str,
         register_name: bool,
     ) {
-        let Some(&subnet) = scope.subnets.get(f.subnet) else {
-            let known = scope.subnets.keys().collect();
-            let s = format!("in VPC `{}`", scope.name);
-            self.unknown("subnet", f.subnet, &s, known, &format!("{ptr}/subnet"));
+        let in_vpc = format!("in VPC `{}`", scope.name);
+        let Some(subnet) = Self::find(
+            self.b,
+            self.file,
+            &scope.subnets,
+            "subnet",
+            f.subnet,
+            &in_vpc,
+            &format!("{ptr}/subnet"),
+        ) else {
             return;
         };
         let Some(primary) = self.ip(f.private_ip, &format!("{ptr}/private_ip")) else {
@@ -1127,20 +1158,15 @@ impl<'a> Lowerer<'a> {
                     RouteDest::Cidr(self.cidr(d, &format!("{ptr}/destination"))?)
                 }
             }
-            (None, Some(pl)) => match self.prefix_lists.get(pl) {
-                Some(idx) => RouteDest::PrefixList(*idx),
-                None => {
-                    let known: Vec<String> = self.prefix_lists.keys().cloned().collect();
-                    self.unknown(
-                        "prefix list",
-                        pl,
-                        "in this spec",
-                        known.iter().collect(),
-                        &format!("{ptr}/prefix_list"),
-                    );
-                    return None;
-                }
-            },
+            (None, Some(pl)) => RouteDest::PrefixList(Self::find(
+                self.b,
+                self.file,
+                &self.prefix_lists,
+                "prefix list",
+                pl,
+                "in this spec",
+                &format!("{ptr}/prefix_list"),
+            )?),
             _ => {
                 self.error(
                     "BAD_ROUTE",
@@ -1192,20 +1218,16 @@ impl<'a> Lowerer<'a> {
         macro_rules! lookup {
             ($field:ident, $map:expr, $kind:literal, $variant:expr) => {
                 if let Some(name) = &r.$field {
-                    match $map.get(name) {
-                        Some(idx) => targets.push((stringify!($field), $variant(*idx))),
-                        None => {
-                            let known: Vec<String> = $map.keys().cloned().collect();
-                            self.unknown(
-                                $kind,
-                                name,
-                                &in_vpc,
-                                known.iter().collect(),
-                                &format!("{ptr}/{}", stringify!($field)),
-                            );
-                            return None;
-                        }
-                    }
+                    let found = Self::find(
+                        self.b,
+                        self.file,
+                        &$map,
+                        $kind,
+                        name,
+                        &in_vpc,
+                        &format!("{ptr}/{}", stringify!($field)),
+                    )?;
+                    targets.push((stringify!($field), $variant(found)));
                 }
             };
         }
@@ -1223,20 +1245,16 @@ impl<'a> Lowerer<'a> {
             RouteTarget::Interface
         );
         if let Some(name) = &r.peering {
-            match self.peerings.get(name) {
-                Some(idx) => targets.push(("peering", RouteTarget::Peering(*idx))),
-                None => {
-                    let known: Vec<String> = self.peerings.keys().cloned().collect();
-                    self.unknown(
-                        "peering connection",
-                        name,
-                        "in this spec",
-                        known.iter().collect(),
-                        &format!("{ptr}/peering"),
-                    );
-                    return None;
-                }
-            }
+            let found = Self::find(
+                self.b,
+                self.file,
+                &self.peerings,
+                "peering connection",
+                name,
+                "in this spec",
+                &format!("{ptr}/peering"),
+            )?;
+            targets.push(("peering", RouteTarget::Peering(found)));
         }
         if let Some(id) = &r.transit_gateway {
             targets.push(("transit_gateway", RouteTarget::TransitGateway(id.clone())));
@@ -1307,20 +1325,16 @@ impl<'a> Lowerer<'a> {
             }
         }
         if let Some(pl) = &r.prefix_list {
-            match self.prefix_lists.get(pl) {
-                Some(idx) => peers.push(SgPeer::PrefixList(*idx)),
-                None => {
-                    let known: Vec<String> = self.prefix_lists.keys().cloned().collect();
-                    self.unknown(
-                        "prefix list",
-                        pl,
-                        "in this spec",
-                        known.iter().collect(),
-                        &format!("{ptr}/prefix_list"),
-                    );
-                    return None;
-                }
-            }
+            let found = Self::find(
+                self.b,
+                self.file,
+                &self.prefix_lists,
+                "prefix list",
+                pl,
+                "in this spec",
+                &format!("{ptr}/prefix_list"),
+            )?;
+            peers.push(SgPeer::PrefixList(found));
         }
         if let Some(g) = &r.sg {
             match self.sg_ref(scope, g, &format!("{ptr}/sg")) {

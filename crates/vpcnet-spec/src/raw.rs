@@ -434,6 +434,10 @@ pub struct NatGatewaySpec {
 }
 
 /// An EC2 instance with its primary interface, and optionally more interfaces.
+///
+/// The interface fields are written out here and in [`InterfaceSpec`] rather than
+/// shared through `#[serde(flatten)]`, which serde cannot combine with
+/// `deny_unknown_fields`; a misspelt field must stay an error.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InstanceSpec {
