@@ -97,7 +97,10 @@ fn component_text(net: &Network, c: &Component) -> String {
 }
 
 fn render_path(net: &Network, title: &str, p: &Path, out: &mut String) {
-    out.push_str(&format!("{title}\n"));
+    match p.hops.first() {
+        Some(first) => out.push_str(&format!("{title}  {}\n", first.packet)),
+        None => out.push_str(&format!("{title}\n")),
+    }
     for (i, h) in p.hops.iter().enumerate() {
         out.push_str(&format!(
             "  {:>2}. {:<9} {}\n      {}\n",

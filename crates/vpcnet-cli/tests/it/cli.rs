@@ -163,7 +163,14 @@ fn text_trace_reads_like_a_walkthrough() {
         "{text}"
     );
     assert!(text.contains("tcp port 9000 from 10.1.0.0/16"), "{text}");
-    assert!(text.contains("\nreturn\n"), "{text}");
+    assert!(
+        text.contains("\nforward  tcp 10.1.34.50:49152 -> 10.0.10.8:9000\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nreturn  tcp 10.0.10.8:9000 -> 10.1.34.50:49152\n"),
+        "{text}"
+    );
 }
 
 #[test]
