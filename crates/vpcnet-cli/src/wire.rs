@@ -118,6 +118,7 @@ pub(crate) struct WireTrace {
     ret: Option<WirePath>,
     blocked_by: Option<WireBlocked>,
     translations: Vec<WireTranslation>,
+    caveats: Vec<String>,
 }
 
 fn hop(net: &Network, h: &Hop) -> WireHop {
@@ -213,6 +214,7 @@ pub(crate) fn trace(net: &Network, t: &Trace, from_input: &str, to_input: &str) 
                 to: x.to.to_string(),
             })
             .collect(),
+        caveats: t.caveats.clone(),
     }
 }
 

@@ -22,6 +22,16 @@ fn overlaps(a: Ipv4Net, b: Ipv4Net) -> bool {
 /// Every finding, in a stable order.
 pub fn check(net: &Network) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    for m in net.missing() {
+        out.push(Diagnostic::warning(
+            "NOT_EVALUATED",
+            format!(
+                "{} were not in the input for {}: they were not evaluated, and traces there carry this caveat",
+                m.facet.as_str(),
+                m.scope
+            ),
+        ));
+    }
     peerings(net, &mut out);
     routes(net, &mut out);
     return_routes(net, &mut out);

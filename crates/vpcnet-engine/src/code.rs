@@ -38,6 +38,9 @@ pub enum Code {
     NoConnectionState,
     /// The path went on for more than the hop limit (a routing loop).
     MaxHopsExceeded,
+    /// The path enters a VPC the input does not describe (another account's side of a
+    /// peering): vpcnet cannot follow it further.
+    VpcNotInInput,
 }
 
 impl Code {
@@ -60,6 +63,7 @@ impl Code {
             Code::DeliveredToOtherHost => "DELIVERED_TO_OTHER_HOST",
             Code::NoConnectionState => "NO_CONNECTION_STATE",
             Code::MaxHopsExceeded => "MAX_HOPS_EXCEEDED",
+            Code::VpcNotInInput => "VPC_NOT_IN_INPUT",
         }
     }
 }

@@ -192,6 +192,9 @@ pub struct Trace {
     pub ret: Option<Path>,
     /// Every translation, forward then return.
     pub translations: Vec<Translation>,
+    /// What the answer could not take into account (configuration missing from the
+    /// input).
+    pub caveats: Vec<String>,
 }
 
 impl Trace {
@@ -656,6 +659,13 @@ impl<'n> Walk<'n> {
                     );
                     return Err(self.drop_at(res(*p), Code::PcxRequiresAddressInVpcCidr, msg, pkt));
                 }
+                if !net.vpc(peer).described {
+                    let msg = format!(
+                        "peer VPC {} is not described in the input (only its CIDR blocks are known from the peering); describe its account to follow the path",
+                        self.label(peer)
+                    );
+                    return Err(self.drop_at(res(peer), Code::VpcNotInInput, msg, pkt));
+                }
                 let Some(dst) = net.eni_by_private_ip(peer, pkt.dst) else {
                     let msg = format!(
                         "no network interface in peer VPC {} has address {}",
@@ -949,6 +959,19 @@ fn external_kind(t: &RouteTarget) -> &'static str {
     }
 }
 
+fn caveats(net: &Network) -> Vec<String> {
+    net.missing()
+        .iter()
+        .map(|m| {
+            format!(
+                "{} were not in the input for {}: not evaluated",
+                m.facet.as_str(),
+                m.scope
+            )
+        })
+        .collect()
+}
+
 /// Traces one connection: the forward packet and, if it arrives, the reply.
 pub fn trace(net: &Network, q: &Query) -> Trace {
     let pkt = Packet {
@@ -999,6 +1022,7 @@ pub fn trace(net: &Network, q: &Query) -> Trace {
                 },
                 ret: None,
                 translations,
+                caveats: caveats(net),
             };
         }
         Ok(x) => x,
@@ -1021,6 +1045,7 @@ pub fn trace(net: &Network, q: &Query) -> Trace {
                 },
                 ret: None,
                 translations,
+                caveats: caveats(net),
             };
         }
     }
@@ -1088,5 +1113,6 @@ pub fn trace(net: &Network, q: &Query) -> Trace {
             blocked,
         }),
         translations,
+        caveats: caveats(net),
     }
 }

@@ -50,6 +50,17 @@ impl NetworkBuilder {
         self.diags.push(diag);
     }
 
+    /// Records that the input lacks a kind of configuration in `scope`.
+    pub fn note_missing(&mut self, facet: Facet, scope: impl Into<String>) {
+        let m = Missing {
+            facet,
+            scope: scope.into(),
+        };
+        if !self.net.missing.contains(&m) {
+            self.net.missing.push(m);
+        }
+    }
+
     /// The network and every finding made while building it.
     pub fn finish(self) -> (Network, Vec<Diagnostic>) {
         (self.net, self.diags)
@@ -670,6 +681,7 @@ mod refusals {
             default_nacl: None,
             dns_support: true,
             dns_hostnames: false,
+            described: true,
         })
         .unwrap()
     }

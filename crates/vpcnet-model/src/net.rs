@@ -111,6 +111,9 @@ pub struct Vpc {
     pub dns_support: bool,
     /// `enableDnsHostnames`.
     pub dns_hostnames: bool,
+    /// `false` for a VPC known only from the far side of a peering: its subnets and
+    /// interfaces are not in the input, so a path into it cannot be followed.
+    pub described: bool,
 }
 
 impl Vpc {
@@ -490,6 +493,41 @@ impl Peering {
     }
 }
 
+/// A kind of configuration an input may lack: what it lacks is not evaluated, and
+/// answers say so instead of guessing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Facet {
+    /// Network ACLs.
+    NetworkAcls,
+    /// Security groups.
+    SecurityGroups,
+    /// Route tables.
+    RouteTables,
+    /// Network interfaces.
+    Interfaces,
+}
+
+impl Facet {
+    /// Plural noun for messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Facet::NetworkAcls => "network ACLs",
+            Facet::SecurityGroups => "security groups",
+            Facet::RouteTables => "route tables",
+            Facet::Interfaces => "network interfaces",
+        }
+    }
+}
+
+/// A facet missing from part of the input.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Missing {
+    /// What is missing.
+    pub facet: Facet,
+    /// Where: an account/region, a file.
+    pub scope: String,
+}
+
 /// The whole network: every resource, and the indices the engine needs.
 #[derive(Clone, Debug, Default)]
 pub struct Network {
@@ -513,6 +551,7 @@ pub struct Network {
     pub(crate) vpc_peerings: Vec<Vec<PeeringIdx>>,
     pub(crate) vpc_igw: Vec<Option<IgwIdx>>,
     pub(crate) nat_of_eni: HashMap<EniIdx, NatIdx>,
+    pub(crate) missing: Vec<Missing>,
 }
 
 macro_rules! accessors {
@@ -625,6 +664,11 @@ impl Network {
     /// The internet gateway attached to a VPC.
     pub fn igw_of(&self, vpc: VpcIdx) -> Option<IgwIdx> {
         self.vpc_igw[vpc.index()]
+    }
+
+    /// What the input did not describe, and so was not evaluated.
+    pub fn missing(&self) -> &[Missing] {
+        &self.missing
     }
 
     /// The NAT gateway an interface belongs to.

@@ -385,6 +385,7 @@ impl<'a> Lowerer<'a> {
             default_nacl: None,
             dns_support: v.dns_support.unwrap_or(true),
             dns_hostnames: v.dns_hostnames.unwrap_or(false),
+            described: !v.external,
         };
         let region = vpc.region.clone();
         let Some(vidx) = self.b.add_vpc(vpc) else {

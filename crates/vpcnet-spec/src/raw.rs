@@ -124,6 +124,10 @@ pub struct VpcSpec {
     /// IPv6 CIDR blocks.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ipv6_cidrs: Vec<String>,
+    /// Known only by its CIDR blocks (another account's VPC on the far side of a
+    /// peering): paths into it stop with `VPC_NOT_IN_INPUT`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub external: bool,
     /// `enableDnsSupport` (default true).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_support: Option<bool>,

@@ -152,6 +152,12 @@ pub(crate) fn render_text(net: &Network, t: &Trace, from: &str, to: &str) -> Str
             ));
         }
     }
+    for c in &t.caveats {
+        out.push_str(&format!("\ncaveat: {c}"));
+    }
+    if !t.caveats.is_empty() {
+        out.push('\n');
+    }
     if let Some(b) = t.blocked_by() {
         let dir = if t.forward.blocked.is_some() {
             "forward"

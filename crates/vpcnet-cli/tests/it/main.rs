@@ -1,3 +1,4 @@
 //! Integration tests of the `vpcnet` binary: one binary, a module per topic.
 
 mod cli;
+mod tidy;

@@ -530,3 +530,36 @@ fn delivery_to_the_wrong_host_with_the_same_address() {
         render(&n, &t)
     );
 }
+
+#[test]
+fn a_peer_vpc_outside_the_input_stops_the_path() {
+    let n = with(
+        "  - name: b\n    cidr: 10.20.0.0/16\n",
+        "  - name: b\n    cidr: 10.20.0.0/16\n    external: true\n",
+    );
+    let t = tr(&n, "app1", "10.20.1.10", TCP, 5432);
+    assert_eq!(
+        verdict(&t),
+        "VPC_NOT_IN_INPUT on forward",
+        "{}",
+        render(&n, &t)
+    );
+}
+
+#[test]
+fn missing_configuration_becomes_a_caveat() {
+    let mut b = vpcnet_model::NetworkBuilder::new();
+    vpcnet_spec::load_into(&mut b, None, BASE).unwrap();
+    b.note_missing(
+        vpcnet_model::Facet::NetworkAcls,
+        "account 111111111111 us-east-1",
+    );
+    let (n, _) = b.finish();
+    let t = tr(&n, "app1", "db1", TCP, 5432);
+    assert_eq!(
+        t.caveats,
+        ["network ACLs were not in the input for account 111111111111 us-east-1: not evaluated"]
+    );
+    let found = vpcnet_engine::check::check(&n);
+    assert_eq!(found[0].code, "NOT_EVALUATED");
+}
