@@ -24,6 +24,8 @@ pub(crate) enum Command {
     Demo(DemoArgs),
     /// Print a built-in example network as a spec.
     Example(ExampleArgs),
+    /// Write the inputs, merged, as one equivalent spec (YAML or JSON).
+    Export(ExportArgs),
     /// Write a large, realistic network, deterministic for a seed.
     Generate(GenerateArgs),
     /// Print the JSON Schema of the YAML spec, for editors.
@@ -126,6 +128,18 @@ pub(crate) struct GenerateArgs {
     /// Encoding (JSON is also a valid spec, and loads faster).
     #[arg(long, value_enum, default_value_t = SpecFormat::Yaml)]
     pub(crate) format: SpecFormat,
+    /// Write here instead of standard output.
+    #[arg(long, short = 'o')]
+    pub(crate) output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// Encoding of the spec written.
+    #[arg(value_enum)]
+    pub(crate) format: SpecFormat,
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
     /// Write here instead of standard output.
     #[arg(long, short = 'o')]
     pub(crate) output: Option<PathBuf>,

@@ -41,6 +41,7 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(&args),
         Command::Demo(args) => commands::demo::run(&args),
         Command::Example(args) => commands::example::run(&args),
+        Command::Export(args) => commands::export::run(&args),
         Command::Generate(args) => commands::generate::run(&args),
         Command::Schema => commands::schema::run(),
     };

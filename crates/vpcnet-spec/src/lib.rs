@@ -15,6 +15,7 @@
 
 mod emit;
 pub mod examples;
+mod export;
 pub mod generate;
 mod lenient;
 mod lower;
@@ -26,6 +27,7 @@ use std::fmt;
 
 use vpcnet_model::{Diagnostic, Location, NetworkBuilder};
 
+pub use export::from_network;
 pub use lenient::{ItemError, Lenient};
 pub use raw::Spec;
 

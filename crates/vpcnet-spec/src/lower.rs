@@ -956,7 +956,9 @@ impl<'a> Lowerer<'a> {
         match f.security_groups {
             Some(list) => {
                 for (i, g) in list.iter().enumerate() {
-                    if let Some(sg) = self.sg_ref(scope, g, &format!("{ptr}/security_groups/{i}")) {
+                    if let Some(sg) =
+                        self.sg_ref(scope, g, &format!("{ptr}/security_groups/{i}"), false)
+                    {
                         sgs.push(sg);
                     }
                 }
@@ -991,7 +993,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A security group reference: a name in this VPC, `vpc/name`, or an id anywhere.
-    fn sg_ref(&mut self, scope: &Scope, text: &str, ptr: &str) -> Option<SgIdx> {
+    fn sg_ref(&mut self, scope: &Scope, text: &str, ptr: &str, rule: bool) -> Option<SgIdx> {
         if let Some(sg) = scope.sgs.get(text) {
             return Some(*sg);
         }
@@ -1004,6 +1006,16 @@ impl<'a> Lowerer<'a> {
         }
         if let Some(vpcnet_model::AnyIdx::SecurityGroup(sg)) = self.b.network().by_id(text) {
             return Some(sg);
+        }
+        if rule && text.starts_with("sg-") {
+            // AWS allows rules that name another account's group; it matches nothing here.
+            let d = Diagnostic::note(
+                "FOREIGN_GROUP",
+                format!("security group `{text}` is not in the input (another account's?); the rule matches no address here"),
+            )
+            .at(self.loc(ptr));
+            self.b.report(d);
+            return None;
         }
         let known = scope.sgs.keys().collect();
         let s = format!(
@@ -1338,7 +1350,7 @@ impl<'a> Lowerer<'a> {
             peers.push(SgPeer::PrefixList(found));
         }
         if let Some(g) = &r.sg {
-            match self.sg_ref(scope, g, &format!("{ptr}/sg")) {
+            match self.sg_ref(scope, g, &format!("{ptr}/sg"), true) {
                 Some(sg) => peers.push(SgPeer::Group(sg)),
                 None if g.starts_with("sg-") => peers.push(SgPeer::UnknownGroup(g.clone())),
                 None => return None,

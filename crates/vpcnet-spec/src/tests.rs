@@ -160,3 +160,103 @@ fn schema_describes_the_spec() {
     assert!(s["properties"]["vpcs"].is_object(), "{s}");
     assert!(schema().contains("Security groups"));
 }
+
+/// A network, exported and loaded again, is the same network: same resources by id,
+/// same routes, rules and addresses.
+fn assert_round_trip(text: &str) {
+    let (net, diags) = load(text);
+    assert!(
+        diags.iter().all(|d| d.severity != Severity::Error),
+        "{diags:#?}"
+    );
+    let exported = to_yaml(&crate::from_network(&net));
+    let (again, diags) = load(&exported);
+    assert!(
+        diags.iter().all(|d| d.severity != Severity::Error),
+        "{diags:#?}\n{exported}"
+    );
+    assert_eq!(summary(&net), summary(&again));
+    // Exporting again is a fixed point.
+    assert_eq!(exported, to_yaml(&crate::from_network(&again)));
+}
+
+fn summary(net: &Network) -> Vec<String> {
+    let mut out = Vec::new();
+    for rt in net.route_tables() {
+        let mut routes: Vec<String> = rt
+            .routes
+            .iter()
+            .map(|r| format!("{:?}->{:?}/{}", r.destination, r.target, r.active))
+            .collect();
+        routes.sort();
+        out.push(format!(
+            "{} {} {routes:?}",
+            rt.meta.id,
+            net.vpc(rt.vpc).meta.id
+        ));
+    }
+    for sg in net.security_groups() {
+        let rules = |rs: &[vpcnet_model::SgRule]| {
+            rs.iter()
+                .map(|r| format!("{:?} {:?} {:?}", r.protocol, r.l4, r.peer))
+                .collect::<Vec<_>>()
+        };
+        out.push(format!(
+            "{} {:?} {:?}",
+            sg.meta.id,
+            rules(&sg.ingress),
+            rules(&sg.egress)
+        ));
+    }
+    for e in net.interfaces() {
+        out.push(format!(
+            "{} {:?} {:?} {} {}",
+            e.meta.id,
+            e.private_ips,
+            e.security_groups,
+            e.source_dest_check,
+            net.subnet(e.subnet).meta.id
+        ));
+    }
+    for a in net.network_acls() {
+        out.push(format!(
+            "{} {:?} {:?}",
+            a.meta.id,
+            a.ingress
+                .iter()
+                .map(|e| (e.rule_number, e.action, e.protocol, e.l4, e.cidr))
+                .collect::<Vec<_>>(),
+            a.egress.len()
+        ));
+    }
+    for s in net.subnets() {
+        out.push(format!(
+            "{} {} {:?} {:?} {}",
+            s.meta.id, s.cidr, s.route_table, s.nacl, s.az
+        ));
+    }
+    for v in net.vpcs() {
+        out.push(format!(
+            "{} {:?} {:?} {:?} {} {}",
+            v.meta.id, v.cidrs, v.main_route_table, v.default_nacl, v.account, v.region
+        ));
+    }
+    for p in net.peerings() {
+        out.push(format!(
+            "{} {:?} {:?} {:?}",
+            p.meta.id, p.requester, p.accepter, p.status
+        ));
+    }
+    out
+}
+
+#[test]
+fn export_round_trips_the_example() {
+    assert_round_trip(examples::CROSS_VPC);
+}
+
+#[test]
+fn export_round_trips_a_generated_network() {
+    let spec = crate::generate::generate(&crate::generate::GenerateOptions { vpcs: 12, seed: 3 });
+    assert_round_trip(&to_json(&spec));
+}

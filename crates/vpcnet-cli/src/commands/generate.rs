@@ -12,14 +12,24 @@ pub(crate) fn run(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         vpcs: args.vpcs,
         seed: args.seed,
     });
-    let text = match args.format {
-        SpecFormat::Yaml => vpcnet_spec::to_yaml(&spec),
-        SpecFormat::Json => vpcnet_spec::to_json(&spec) + "\n",
-    };
-    match &args.output {
-        Some(path) => std::fs::write(path, text)
-            .with_context(|| format!("cannot write `{}`", path.display()))?,
-        None => crate::emit(&text)?,
-    }
+    write_spec(&spec, args.format, args.output.as_deref())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a spec in `format` to `output`, or to standard output.
+pub(crate) fn write_spec(
+    spec: &vpcnet_spec::Spec,
+    format: SpecFormat,
+    output: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let text = match format {
+        SpecFormat::Yaml => vpcnet_spec::to_yaml(spec),
+        SpecFormat::Json => vpcnet_spec::to_json(spec) + "\n",
+    };
+    match output {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("cannot write `{}`", path.display()))
+        }
+        None => crate::emit(&text),
+    }
 }

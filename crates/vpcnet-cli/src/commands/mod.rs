@@ -3,6 +3,7 @@
 pub(crate) mod check;
 pub(crate) mod demo;
 pub(crate) mod example;
+pub(crate) mod export;
 pub(crate) mod generate;
 pub(crate) mod schema;
 pub(crate) mod trace;

@@ -273,3 +273,42 @@ fn example_schema_and_generate_print_what_they_promise() {
     );
     assert_eq!(vpcnet(&["example", "nope"]).status.code(), Some(2));
 }
+
+#[test]
+fn export_writes_a_spec_that_traces_the_same() {
+    let o = vpcnet(&["export", "yaml", "example:cross-vpc"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let path = temp_file("exported.yaml", &stdout(&o));
+    let p = path.to_str().unwrap();
+    for (from, to, port) in [
+        ("eks-runner", "sonarqube", "9000"),
+        ("staging-api", "sonarqube", "9000"),
+        ("eks-runner", "staging-api", "443"),
+    ] {
+        let a = stdout(&vpcnet(&[
+            "trace",
+            "example:cross-vpc",
+            "--from",
+            from,
+            "--to",
+            to,
+            "--port",
+            port,
+            "--format",
+            "json",
+        ]));
+        let b = stdout(&vpcnet(&[
+            "trace", p, "--from", from, "--to", to, "--port", port, "--format", "json",
+        ]));
+        let (a, b): (Value, Value) = (
+            serde_json::from_str(&a).unwrap(),
+            serde_json::from_str(&b).unwrap(),
+        );
+        assert_eq!(a["verdict"], b["verdict"]);
+        assert_eq!(a["blocked_by"]["code"], b["blocked_by"]["code"]);
+        assert_eq!(
+            a["forward"]["hops"].as_array().unwrap().len(),
+            b["forward"]["hops"].as_array().unwrap().len()
+        );
+    }
+}

@@ -1,0 +1,19 @@
+//! `vpcnet export`: the inputs, merged, as one equivalent spec.
+
+use std::process::ExitCode;
+
+use crate::cli::ExportArgs;
+use crate::commands::generate::write_spec;
+use crate::input;
+
+pub(crate) fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
+    let loaded = input::load(&args.inputs.inputs)?;
+    let errors = loaded.errors();
+    if errors > 0 {
+        eprint!("{}", input::render_diagnostics(&loaded));
+        eprintln!("warning: the input has {errors} error(s); the spec holds what loaded");
+    }
+    let spec = vpcnet_spec::from_network(&loaded.network);
+    write_spec(&spec, args.format, args.output.as_deref())?;
+    Ok(ExitCode::SUCCESS)
+}

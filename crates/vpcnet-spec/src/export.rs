@@ -1,0 +1,447 @@
+//! Model to spec: any loaded network (an AWS snapshot, a Terraform plan) written as the
+//! equivalent YAML spec, which loads back to the same network.
+//!
+//! References are written as ids (ids are unique across a network, and the loader
+//! resolves ids wherever it resolves names). Defaults are written out explicitly
+//! (`main: true`, `default: true`, the `local` routes, empty egress lists) so that the
+//! loader adds nothing of its own.
+
+use std::collections::HashSet;
+
+use vpcnet_model::{
+    EniIdx, Forwarding, InterfaceOwner, L4Match, Meta, NatConnectivity, Network, PortRange,
+    Protocol, RouteDest, RouteTarget, RuleAction, SgIdx, SgPeer, SgRule, VpcIdx,
+};
+
+use crate::lenient::Lenient;
+use crate::raw::*;
+
+/// The spec of a whole network.
+pub fn from_network(net: &Network) -> Spec {
+    let mut vpc_names = Names::default();
+    let names: Vec<String> = net
+        .vpc_ids()
+        .map(|v| vpc_names.pick(&net.vpc(v).meta))
+        .collect();
+    Spec {
+        schema: None,
+        description: None,
+        defaults: None,
+        accounts: net
+            .accounts()
+            .iter()
+            .map(|a| {
+                AccountSpec {
+                    id: AccountId::Text(a.id.clone()),
+                    name: a.name.clone(),
+                }
+                .into()
+            })
+            .collect(),
+        prefix_lists: net
+            .prefix_lists()
+            .iter()
+            .map(|pl| {
+                PrefixListSpec {
+                    name: pl.list_name.clone(),
+                    id: Some(pl.meta.id.clone()),
+                    cidrs: pl.cidrs.iter().map(|c| c.to_string()).collect(),
+                    tags: tags(&pl.meta),
+                }
+                .into()
+            })
+            .collect(),
+        vpcs: net
+            .vpc_ids()
+            .map(|v| vpc(net, v, &names[v.index()]).into())
+            .collect(),
+        peerings: net
+            .peerings()
+            .iter()
+            .map(|p| {
+                PeeringSpec {
+                    name: p.meta.name.clone().unwrap_or_else(|| p.meta.id.clone()),
+                    id: Some(p.meta.id.clone()),
+                    requester: net.vpc(p.requester).meta.id.clone(),
+                    accepter: net.vpc(p.accepter).meta.id.clone(),
+                    status: Some(p.status.as_str().to_owned()),
+                    requester_dns_resolution: p.requester_dns_resolution,
+                    accepter_dns_resolution: p.accepter_dns_resolution,
+                    tags: tags(&p.meta),
+                }
+                .into()
+            })
+            .collect(),
+    }
+}
+
+/// Unique names within a scope: the `Name` tag when free, else the id.
+#[derive(Default)]
+struct Names(HashSet<String>);
+
+impl Names {
+    fn pick(&mut self, meta: &Meta) -> String {
+        let name = meta.name.clone().unwrap_or_else(|| meta.id.clone());
+        let chosen = if self.0.contains(&name) {
+            meta.id.clone()
+        } else {
+            name
+        };
+        self.0.insert(chosen.clone());
+        chosen
+    }
+}
+
+fn tags(meta: &Meta) -> Tags {
+    meta.tags
+        .iter()
+        .filter(|(k, _)| k != "Name")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+fn vpc(net: &Network, v: VpcIdx, name: &str) -> VpcSpec {
+    let vpc = net.vpc(v);
+    let mut spec = VpcSpec {
+        name: name.to_owned(),
+        id: Some(vpc.meta.id.clone()),
+        account: Some(AccountId::Text(vpc.account.clone())),
+        region: Some(vpc.region.clone()),
+        cidr: None,
+        cidrs: vpc.cidrs.iter().map(|c| c.to_string()).collect(),
+        ipv6_cidrs: vpc.ipv6_cidrs.iter().map(|c| c.to_string()).collect(),
+        external: !vpc.described,
+        dns_support: Some(vpc.dns_support),
+        dns_hostnames: Some(vpc.dns_hostnames),
+        tags: tags(&vpc.meta),
+        ..VpcSpec::default()
+    };
+    if let Some(g) = net.igw_of(v) {
+        let igw = net.internet_gateway(g);
+        spec.internet_gateway = Some(NamedSpec::Full {
+            name: igw.meta.name.clone().unwrap_or_else(|| igw.meta.id.clone()),
+            id: Some(igw.meta.id.clone()),
+            tags: tags(&igw.meta),
+        });
+    }
+    let mut names = Names::default();
+    for rt_idx in net.route_table_ids() {
+        let rt = net.route_table(rt_idx);
+        if rt.vpc != v {
+            continue;
+        }
+        let routes = rt
+            .routes
+            .iter()
+            .map(|r| {
+                let mut s = RouteSpec {
+                    state: (!r.active).then(|| "blackhole".to_owned()),
+                    ..RouteSpec::default()
+                };
+                match &r.destination {
+                    RouteDest::Cidr(c) => s.destination = Some(c.to_string()),
+                    RouteDest::Ipv6(c) => s.destination = Some(c.to_string()),
+                    RouteDest::PrefixList(pl) => {
+                        s.prefix_list = Some(net.prefix_list(*pl).meta.id.clone())
+                    }
+                }
+                match &r.target {
+                    RouteTarget::Local => s.local = true,
+                    RouteTarget::InternetGateway(g) => {
+                        s.internet_gateway =
+                            Some(NameOrTrue::Name(net.internet_gateway(*g).meta.id.clone()))
+                    }
+                    RouteTarget::NatGateway(n) => {
+                        s.nat_gateway = Some(net.nat_gateway(*n).meta.id.clone())
+                    }
+                    RouteTarget::Peering(p) => s.peering = Some(net.peering(*p).meta.id.clone()),
+                    RouteTarget::Interface(e) => {
+                        s.network_interface = Some(net.interface(*e).meta.id.clone())
+                    }
+                    RouteTarget::Instance(i) => s.instance = Some(net.instance(*i).meta.id.clone()),
+                    RouteTarget::TransitGateway(id) => s.transit_gateway = Some(id.clone()),
+                    RouteTarget::VpcEndpoint(id) => s.vpc_endpoint = Some(id.clone()),
+                    RouteTarget::VpnGateway(id) => s.vpn_gateway = Some(id.clone()),
+                    RouteTarget::Other(_, _) | RouteTarget::Blackhole => s.blackhole = true,
+                }
+                Lenient::Ok(s)
+            })
+            .collect();
+        spec.route_tables.push(
+            RouteTableSpec {
+                name: names.pick(&rt.meta),
+                id: Some(rt.meta.id.clone()),
+                main: vpc.main_route_table == Some(rt_idx),
+                tags: tags(&rt.meta),
+                routes,
+            }
+            .into(),
+        );
+    }
+    let mut names = Names::default();
+    for a in net.nacl_ids() {
+        let acl = net.network_acl(a);
+        if acl.vpc != v {
+            continue;
+        }
+        let entries = |list: &[vpcnet_model::NaclEntry]| -> Vec<Lenient<NaclEntrySpec>> {
+            list.iter()
+                .map(|e| {
+                    let (protocol, ports, icmp_type, icmp_code) = l4(e.protocol, &e.l4);
+                    NaclEntrySpec {
+                        rule: u32::from(e.rule_number),
+                        action: match e.action {
+                            RuleAction::Allow => "allow".to_owned(),
+                            RuleAction::Deny => "deny".to_owned(),
+                        },
+                        protocol,
+                        ports,
+                        icmp_type,
+                        icmp_code,
+                        cidr: e.cidr.to_string(),
+                    }
+                    .into()
+                })
+                .collect()
+        };
+        spec.network_acls.push(
+            NetworkAclSpec {
+                name: names.pick(&acl.meta),
+                id: Some(acl.meta.id.clone()),
+                default: vpc.default_nacl == Some(a),
+                tags: tags(&acl.meta),
+                ingress: entries(&acl.ingress),
+                egress: entries(&acl.egress),
+            }
+            .into(),
+        );
+    }
+    for g in net.sg_ids() {
+        let sg = net.security_group(g);
+        if sg.vpc != v {
+            continue;
+        }
+        let rules = |list: &[SgRule]| -> Vec<Lenient<SgRuleSpec>> {
+            list.iter().map(|r| sg_rule(net, g, r).into()).collect()
+        };
+        spec.security_groups.push(
+            SecurityGroupSpec {
+                // Group names are unique per VPC in AWS; the id keeps the rest apart.
+                name: sg.group_name.clone(),
+                id: Some(sg.meta.id.clone()),
+                description: None,
+                tags: tags(&sg.meta),
+                ingress: rules(&sg.ingress),
+                egress: Some(rules(&sg.egress)),
+            }
+            .into(),
+        );
+    }
+    let mut names = Names::default();
+    for s in net.subnet_ids() {
+        let subnet = net.subnet(s);
+        if subnet.vpc != v {
+            continue;
+        }
+        spec.subnets.push(
+            SubnetSpec {
+                name: names.pick(&subnet.meta),
+                id: Some(subnet.meta.id.clone()),
+                cidr: subnet.cidr.to_string(),
+                ipv6_cidr: subnet.ipv6_cidr.map(|c| c.to_string()),
+                az: Some(subnet.az.clone()),
+                route_table: subnet
+                    .route_table
+                    .map(|r| net.route_table(r).meta.id.clone()),
+                network_acl: subnet.nacl.map(|a| net.network_acl(a).meta.id.clone()),
+                tags: tags(&subnet.meta),
+            }
+            .into(),
+        );
+    }
+    let mut names = Names::default();
+    for n in net.nat_ids() {
+        let nat = net.nat_gateway(n);
+        if net.vpc_of_subnet(nat.subnet) != v {
+            continue;
+        }
+        let eni = net.interface(nat.eni);
+        spec.nat_gateways.push(
+            NatGatewaySpec {
+                name: names.pick(&nat.meta),
+                id: Some(nat.meta.id.clone()),
+                subnet: net.subnet(nat.subnet).meta.id.clone(),
+                connectivity: Some(
+                    match nat.connectivity {
+                        NatConnectivity::Public => "public",
+                        NatConnectivity::Private => "private",
+                    }
+                    .to_owned(),
+                ),
+                private_ip: eni.primary_ip().to_string(),
+                public_ip: eni.private_ips[0].public.map(|p| p.to_string()),
+                state: Some(nat.state.clone()),
+                tags: tags(&nat.meta),
+            }
+            .into(),
+        );
+    }
+    let mut names = Names::default();
+    for i in net.instance_ids() {
+        let inst = net.instance(i);
+        let Some((&primary, extra)) = inst.interfaces.split_first() else {
+            continue;
+        };
+        if net.vpc_of_eni(primary) != v {
+            continue;
+        }
+        let p = net.interface(primary);
+        let f = fields(net, primary);
+        spec.instances.push(
+            InstanceSpec {
+                name: names.pick(&inst.meta),
+                id: Some(inst.meta.id.clone()),
+                state: Some(inst.state.clone()),
+                forwarding: inst.forwarding.map(|f| {
+                    match f {
+                        Forwarding::Router => "router",
+                        Forwarding::Nat => "nat",
+                    }
+                    .to_owned()
+                }),
+                tags: tags(&inst.meta),
+                interface_id: Some(p.meta.id.clone()),
+                subnet: f.subnet,
+                private_ip: f.private_ip,
+                secondary_ips: f.secondary_ips,
+                public_ip: f.public_ip,
+                security_groups: f.security_groups,
+                source_dest_check: f.source_dest_check,
+                extra_interfaces: extra
+                    .iter()
+                    .map(|e| interface(net, *e, &mut Names::default(), None).into())
+                    .collect(),
+            }
+            .into(),
+        );
+    }
+    let mut names = Names::default();
+    for e in net.eni_ids() {
+        let eni = net.interface(e);
+        if net.vpc_of_eni(e) != v {
+            continue;
+        }
+        let owner = match &eni.owner {
+            InterfaceOwner::Instance(_) | InterfaceOwner::NatGateway(_) => continue,
+            InterfaceOwner::Other(o) => Some(o.clone()),
+            InterfaceOwner::None => None,
+        };
+        spec.interfaces
+            .push(interface(net, e, &mut names, owner).into());
+    }
+    spec
+}
+
+fn interface(net: &Network, e: EniIdx, names: &mut Names, owner: Option<String>) -> InterfaceSpec {
+    let eni = net.interface(e);
+    let f = fields(net, e);
+    InterfaceSpec {
+        name: names.pick(&eni.meta),
+        id: Some(eni.meta.id.clone()),
+        owner,
+        tags: tags(&eni.meta),
+        subnet: f.subnet,
+        private_ip: f.private_ip,
+        secondary_ips: f.secondary_ips,
+        public_ip: f.public_ip,
+        security_groups: f.security_groups,
+        source_dest_check: f.source_dest_check,
+    }
+}
+
+struct Fields {
+    subnet: String,
+    private_ip: String,
+    secondary_ips: Vec<String>,
+    public_ip: Option<String>,
+    security_groups: Option<Vec<String>>,
+    source_dest_check: Option<bool>,
+}
+
+fn fields(net: &Network, e: EniIdx) -> Fields {
+    let eni = net.interface(e);
+    Fields {
+        subnet: net.subnet(eni.subnet).meta.id.clone(),
+        private_ip: eni.primary_ip().to_string(),
+        secondary_ips: eni.private_ips[1..]
+            .iter()
+            .map(|p| p.addr.to_string())
+            .collect(),
+        public_ip: eni.private_ips[0].public.map(|p| p.to_string()),
+        security_groups: Some(
+            eni.security_groups
+                .iter()
+                .map(|g| net.security_group(*g).meta.id.clone())
+                .collect(),
+        ),
+        source_dest_check: Some(eni.source_dest_check),
+    }
+}
+
+fn l4(
+    protocol: Protocol,
+    l4: &L4Match,
+) -> (ProtoSpec, Option<PortsSpec>, Option<i32>, Option<i32>) {
+    let proto = match protocol {
+        Protocol::All => ProtoSpec::Name("all".to_owned()),
+        Protocol::Number(n) => match vpcnet_model::proto_name(n) {
+            Some(name) => ProtoSpec::Name(name.to_owned()),
+            None => ProtoSpec::Number(i32::from(n)),
+        },
+    };
+    match l4 {
+        L4Match::Any => (proto, None, None, None),
+        L4Match::Ports(r) if *r == PortRange::ALL => {
+            (proto, Some(PortsSpec::Range("all".to_owned())), None, None)
+        }
+        L4Match::Ports(r) if r.from == r.to => (
+            proto,
+            Some(PortsSpec::Single(u32::from(r.from))),
+            None,
+            None,
+        ),
+        L4Match::Ports(r) => (
+            proto,
+            Some(PortsSpec::Range(format!("{}-{}", r.from, r.to))),
+            None,
+            None,
+        ),
+        L4Match::Icmp(m) => (
+            proto,
+            None,
+            m.icmp_type.map(i32::from),
+            m.code.map(i32::from),
+        ),
+    }
+}
+
+fn sg_rule(net: &Network, this: SgIdx, r: &SgRule) -> SgRuleSpec {
+    let (protocol, ports, icmp_type, icmp_code) = l4(r.protocol, &r.l4);
+    let mut s = SgRuleSpec {
+        protocol: Some(protocol),
+        ports,
+        icmp_type,
+        icmp_code,
+        description: r.description.clone(),
+        ..SgRuleSpec::default()
+    };
+    match &r.peer {
+        SgPeer::Cidr(c) => s.cidr = Some(c.to_string()),
+        SgPeer::Ipv6(c) => s.cidr = Some(c.to_string()),
+        SgPeer::PrefixList(pl) => s.prefix_list = Some(net.prefix_list(*pl).meta.id.clone()),
+        SgPeer::Group(g) if *g == this => s.self_ = true,
+        SgPeer::Group(g) => s.sg = Some(net.security_group(*g).meta.id.clone()),
+        SgPeer::UnknownGroup(id) => s.sg = Some(id.clone()),
+    }
+    s
+}
