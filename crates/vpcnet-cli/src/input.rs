@@ -23,24 +23,35 @@ impl Loaded {
     }
 }
 
-fn read(input: &str) -> anyhow::Result<String> {
+/// What an input is, judged by what it holds rather than its name.
+enum Source {
+    /// Spec text (YAML or JSON).
+    Spec(String),
+    /// An AWS snapshot directory (the Batfish layout).
+    AwsSnapshot,
+}
+
+fn read(input: &str) -> anyhow::Result<Source> {
     if let Some(name) = input.strip_prefix("example:") {
         return match vpcnet_spec::examples::get(name) {
-            Some(text) => Ok(text.to_owned()),
+            Some(text) => Ok(Source::Spec(text.to_owned())),
             None => Err(BadInput(format!("no built-in example `{name}`")).into()),
         };
     }
     let path = std::path::Path::new(input);
     if path.is_dir() {
+        if vpcnet_aws::is_snapshot_dir(path) {
+            return Ok(Source::AwsSnapshot);
+        }
         return Err(BadInput(format!(
-            "`{input}` is a directory; vpcnet reads spec files (YAML or JSON) for now"
+            "`{input}` is a directory but not an AWS snapshot (no `aws_configs/` in it)"
         ))
         .into());
     }
     std::fs::read(path)
         .map_err(|e| BadInput(format!("cannot read `{input}`: {e}")).into())
         .and_then(|bytes| {
-            String::from_utf8(bytes).map_err(|e| {
+            String::from_utf8(bytes).map(Source::Spec).map_err(|e| {
                 BadInput(format!(
                     "`{input}` is not UTF-8 text (invalid byte at offset {})",
                     e.utf8_error().valid_up_to()
@@ -55,23 +66,58 @@ fn read(input: &str) -> anyhow::Result<String> {
 pub(crate) fn load(inputs: &[String]) -> anyhow::Result<Loaded> {
     let mut builder = NetworkBuilder::new();
     let mut texts = HashMap::new();
+    let mut snapshot_files = false;
     for input in inputs {
-        let text = read(input)?;
-        if let Err(e) = vpcnet_spec::load_into(&mut builder, Some(input), &text) {
-            let d = e.to_diagnostic();
-            return Err(BadInput(render_diagnostic(&d, Some(&text)).trim_end().to_owned()).into());
+        match read(input)? {
+            Source::Spec(text) => {
+                if let Err(e) = vpcnet_spec::load_into(&mut builder, Some(input), &text) {
+                    let d = e.to_diagnostic();
+                    return Err(
+                        BadInput(render_diagnostic(&d, Some(&text)).trim_end().to_owned()).into(),
+                    );
+                }
+                texts.insert(input.clone(), text);
+            }
+            Source::AwsSnapshot => {
+                vpcnet_aws::load_snapshot(&mut builder, std::path::Path::new(input))
+                    .map_err(|e| BadInput(format!("`{input}`: {e}")))?;
+                snapshot_files = true;
+            }
         }
-        texts.insert(input.clone(), text);
     }
     let (network, mut diagnostics) = builder.finish();
     for (file, text) in &texts {
         vpcnet_spec::locate(file, text, &mut diagnostics);
+    }
+    if snapshot_files {
+        locate_snapshot_files(&mut diagnostics, &mut texts);
     }
     Ok(Loaded {
         network,
         diagnostics,
         texts,
     })
+}
+
+/// Snapshot findings name the JSON file they point into: read each such file once to
+/// turn pointers into lines and columns (and to show the line).
+fn locate_snapshot_files(diagnostics: &mut [Diagnostic], texts: &mut HashMap<String, String>) {
+    let mut files: Vec<String> = diagnostics
+        .iter()
+        .filter_map(|d| d.location.as_ref())
+        .filter(|l| l.line.is_none() && l.pointer.is_some())
+        .filter_map(|l| l.file.clone())
+        .filter(|f| !texts.contains_key(f))
+        .collect();
+    files.sort();
+    files.dedup();
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        vpcnet_aws::locate(&file, &text, diagnostics);
+        texts.insert(file, text);
+    }
 }
 
 /// A diagnostic for people: the message, where, and the line it points at.

@@ -230,13 +230,15 @@ impl NetworkBuilder {
     /// Adds a route to a table, if AWS would accept it there.
     pub fn add_route(&mut self, rt: RouteTableIdx, route: Route) -> bool {
         let vpc = self.net.route_tables[rt.index()].vpc;
-        let table = self.net.route_tables[rt.index()].meta.label();
+        // Built only when a message needs it: this runs once per route of a large network.
+        let label = || self.net.route_tables[rt.index()].meta.label();
         let problem = match &route.target {
             RouteTarget::InternetGateway(igw) if self.net.igws[igw.index()].vpc != Some(vpc) => {
                 Some((
                     "ROUTE_TARGET_OTHER_VPC",
                     format!(
-                        "route table `{table}` routes to internet gateway `{}`, which is not attached to its VPC",
+                        "route table `{}` routes to internet gateway `{}`, which is not attached to its VPC",
+                        label(),
                         self.net.igws[igw.index()].meta.id
                     ),
                 ))
@@ -247,7 +249,8 @@ impl NetworkBuilder {
                 Some((
                     "ROUTE_TARGET_OTHER_VPC",
                     format!(
-                        "route table `{table}` routes to NAT gateway `{}` of another VPC",
+                        "route table `{}` routes to NAT gateway `{}` of another VPC",
+                        label(),
                         self.net.nats[nat.index()].meta.id
                     ),
                 ))
@@ -255,7 +258,8 @@ impl NetworkBuilder {
             RouteTarget::Interface(eni) if self.net.vpc_of_eni(*eni) != vpc => Some((
                 "ROUTE_TARGET_OTHER_VPC",
                 format!(
-                    "route table `{table}` routes to network interface `{}` of another VPC",
+                    "route table `{}` routes to network interface `{}` of another VPC",
+                    label(),
                     self.net.enis[eni.index()].meta.id
                 ),
             )),
@@ -268,7 +272,8 @@ impl NetworkBuilder {
                 Some((
                     "ROUTE_TARGET_OTHER_VPC",
                     format!(
-                        "route table `{table}` routes to instance `{}` of another VPC",
+                        "route table `{}` routes to instance `{}` of another VPC",
+                        label(),
                         self.net.instances[i.index()].meta.id
                     ),
                 ))
@@ -277,7 +282,8 @@ impl NetworkBuilder {
                 Some((
                     "ROUTE_PEERING_NOT_OF_VPC",
                     format!(
-                        "route table `{table}` routes to peering connection `{}`, which its VPC is not part of",
+                        "route table `{}` routes to peering connection `{}`, which its VPC is not part of",
+                        label(),
                         self.net.peerings[p.index()].meta.id
                     ),
                 ))
@@ -294,7 +300,8 @@ impl NetworkBuilder {
             .any(|r| r.destination == route.destination);
         if dup {
             let msg = format!(
-                "route table `{table}` has two routes for the same destination `{}`; the first is kept",
+                "route table `{}` has two routes for the same destination `{}`; the first is kept",
+                label(),
                 self.dest_label(&route.destination)
             );
             self.refuse("DUPLICATE_ROUTE", &route.origin, msg);

@@ -312,3 +312,55 @@ fn export_writes_a_spec_that_traces_the_same() {
         );
     }
 }
+
+fn snapshot(name: &str) -> String {
+    format!(
+        "{}/../vpcnet-aws/tests/data/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn aws_snapshot_directories_trace_like_the_spec() {
+    let dir = snapshot("seed000");
+    for (from, to, port) in [
+        ("10.1.34.50", "10.0.10.8", "9000"),
+        ("eks-runner", "sonarqube", "9000"),
+    ] {
+        let o = vpcnet(&[
+            "trace", &dir, "--from", from, "--to", to, "--port", port, "--format", "json",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(v["verdict"], "reachable", "{from} -> {to}");
+        assert_eq!(
+            v["forward"]["hops"][2]["component"],
+            "rtb-0d3f7a8b9c0d10002"
+        );
+    }
+    let o = vpcnet(&["check", &dir]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // Exported, the snapshot is a spec that loads cleanly.
+    let o = vpcnet(&["export", "yaml", &dir]);
+    let path = temp_file("snapshot.yaml", &stdout(&o));
+    assert_eq!(
+        vpcnet(&["check", path.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn broken_snapshots_are_reported_with_file_line_and_pointer() {
+    let o = vpcnet(&["check", &snapshot("broken")]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(
+        text.contains("vpcs.json:33:26 #/Vpcs/1/CidrBlock"),
+        "{text}"
+    );
+    let empty = std::env::temp_dir().join(format!("vpcnet-not-a-snapshot-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = vpcnet(&["check", empty.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not an AWS snapshot"), "{}", stderr(&o));
+}

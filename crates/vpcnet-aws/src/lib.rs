@@ -1,0 +1,158 @@
+//! AWS snapshots into a vpcnet network: the JSON the AWS CLI prints
+//! (`aws ec2 describe-vpcs`, `describe-route-tables`, …), laid out as Batfish reads it,
+//! `DIR/aws_configs/[accounts/<account>/]<region>/*.json`.
+//!
+//! Each file is routed by its top-level keys (`Vpcs`, `RouteTables`, …), never by its
+//! name; files with the same key merge, and every account and region of a snapshot is
+//! one network, joined by its peerings. Keys vpcnet does not model yet (transit
+//! gateways, endpoints, load balancers, Route 53 under `global/`) are noted once and
+//! skipped. A folder that has VPCs but lacks, say, `NetworkAcls` is recorded as
+//! missing that facet ([`vpcnet_model::NetworkBuilder::note_missing`]), so answers say
+//! what they could not evaluate instead of guessing.
+//!
+//! The design trade-off is speed against leniency. Snapshots of large estates run to
+//! hundreds of megabytes, so the happy path parses each list once, strictly, into
+//! borrowed wire structs (no intermediate JSON value). Broken input must still load
+//! everything that is fine, with each problem located by file and JSON pointer; so
+//! only when a list fails is it read again item by item from raw slices of the text,
+//! and only the failing item is read a third time with a path tracker. Valid input
+//! pays nothing for the careful path; a bad item costs one extra look at its list.
+//!
+//! Findings go into the builder as [`vpcnet_model::Diagnostic`]s; `Err` is only for
+//! a directory that cannot be read at all or is not a snapshot.
+
+#![deny(missing_docs)]
+
+mod fx;
+mod lenient;
+mod lower;
+mod parse;
+mod pos;
+mod raw;
+mod walk;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use vpcnet_model::{Diagnostic, NetworkBuilder};
+
+/// The text of one file of a snapshot, and where it sits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SnapshotFile {
+    /// The path shown in diagnostics.
+    pub path: String,
+    /// The account folder it is in (`aws_configs/accounts/<account>/…`), if any.
+    pub account: Option<String>,
+    /// The region folder it is in (`us-east-1`, or `global` for Route 53).
+    pub region: String,
+    /// The JSON text, as the AWS CLI printed it.
+    pub text: String,
+}
+
+/// What was read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SnapshotReport {
+    /// Files read.
+    pub files: usize,
+    /// Bytes of JSON read.
+    pub bytes: u64,
+    /// Items per top-level key (`Vpcs` → 12), unknown keys included.
+    pub keys: BTreeMap<String, usize>,
+}
+
+/// A snapshot directory that cannot be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    /// Neither the directory nor a child of it is `aws_configs`.
+    #[error("`{}` is not an AWS snapshot: it has no `aws_configs` directory", path.display())]
+    NotASnapshot {
+        /// The directory given.
+        path: PathBuf,
+    },
+    /// The `aws_configs` directory cannot be listed.
+    #[error("cannot read snapshot directory `{}`", path.display())]
+    Unreadable {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Whether `dir` is a snapshot: it has an `aws_configs` directory, or is one.
+pub fn is_snapshot_dir(dir: &Path) -> bool {
+    walk::root(dir).is_some()
+}
+
+/// Loads a snapshot directory into the builder. Every finding (a file that is not
+/// JSON, an item of the wrong shape, an id referenced but absent) goes into the
+/// builder, located by file and JSON pointer, and the rest still loads. `Err` only
+/// when `dir` is not a snapshot or cannot be read at all.
+pub fn load_snapshot(
+    builder: &mut NetworkBuilder,
+    dir: &Path,
+) -> Result<SnapshotReport, SnapshotError> {
+    let root = walk::root(dir).ok_or_else(|| SnapshotError::NotASnapshot {
+        path: dir.to_path_buf(),
+    })?;
+    let files = walk::collect(builder, &root)?;
+    Ok(load_files(builder, &files))
+}
+
+/// Loads file texts as if found at `<account>/<region>/<file>` of a snapshot (for
+/// tests and fuzzing, and for callers that read the files themselves).
+pub fn load_files(builder: &mut NetworkBuilder, files: &[SnapshotFile]) -> SnapshotReport {
+    let mut reader = parse::Reader::new(builder);
+    for f in files {
+        reader.read(f);
+    }
+    reader.lower()
+}
+
+/// Fills in line and column for the diagnostics that point into `file`, whose text is
+/// `text`. Pointers that name a missing key fall back to the nearest parent.
+pub fn locate(file: &str, text: &str, diags: &mut [Diagnostic]) {
+    let ours = |d: &Diagnostic| {
+        d.location.as_ref().is_some_and(|l| {
+            l.file.as_deref() == Some(file) && l.line.is_none() && l.pointer.is_some()
+        })
+    };
+    let mut wanted = HashSet::new();
+    for d in diags.iter().filter(|d| ours(d)) {
+        let mut p = d
+            .location
+            .as_ref()
+            .and_then(|l| l.pointer.clone())
+            .unwrap_or_default();
+        loop {
+            wanted.insert(p.clone());
+            match p.rfind('/') {
+                Some(i) => p.truncate(i),
+                None => break,
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return;
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let found = pos::find(text, &wanted);
+    for d in diags.iter_mut().filter(|d| ours(d)) {
+        let Some(loc) = d.location.as_mut() else {
+            continue;
+        };
+        let mut p = loc.pointer.clone().unwrap_or_default();
+        loop {
+            if let Some((line, col)) = found.get(&p) {
+                loc.line = Some(*line);
+                loc.column = Some(*col);
+                break;
+            }
+            match p.rfind('/') {
+                Some(i) => p.truncate(i),
+                None => break,
+            }
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! Integration tests of the AWS snapshot importer: one binary, a module per topic.
+
+mod broken;
+mod layout;
+mod multi_region;
+mod seed000;
+mod shapes;
+mod support;
