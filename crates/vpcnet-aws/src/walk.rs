@@ -59,6 +59,8 @@ pub(crate) fn collect(
         source,
     })?;
     let mut out = Vec::new();
+    let has_folders = top.iter().any(|(_, p)| p.is_dir());
+    let mut loose = false;
     for (name, path) in top {
         if path.is_dir() {
             if name == "accounts" {
@@ -68,11 +70,65 @@ pub(crate) fn collect(
             }
         } else if name == "collection.json" {
             collection(b, &path);
+        } else if is_json(&name) && !has_folders {
+            loose = true;
         } else {
+            // Beside region folders, a loose file is a stray.
             outside(b, &path, &name);
         }
     }
+    if loose {
+        // Files straight under `aws_configs/`, with no region folders (as many
+        // hand-made snapshots have them), describe one region; the availability zones
+        // they name say which.
+        let mut files = Vec::new();
+        region(b, root, None, "", &mut files);
+        let inferred = infer_region(&files);
+        let (name, how) = match &inferred {
+            Some(r) => (r.clone(), "from the availability zones they name"),
+            None => (
+                "unknown-region".to_owned(),
+                "no availability zone names one",
+            ),
+        };
+        let msg = format!(
+            "files directly under `aws_configs/` are read as one region, `{name}` ({how}); use `aws_configs/<region>/` to say so"
+        );
+        b.report(Diagnostic::note("REGION_INFERRED", msg).at(file_loc(root)));
+        for mut f in files {
+            f.region = name.clone();
+            out.push(f);
+        }
+    }
     Ok(out)
+}
+
+/// The region of the first `"AvailabilityZone": "us-east-1a"` (or `"RegionName"`) in
+/// the files, without parsing them.
+fn infer_region(files: &[SnapshotFile]) -> Option<String> {
+    for f in files {
+        for key in ["\"RegionName\"", "\"AvailabilityZone\""] {
+            let Some(at) = f.text.find(key) else { continue };
+            let rest = &f.text[at + key.len()..];
+            let rest = rest
+                .trim_start()
+                .strip_prefix(':')?
+                .trim_start()
+                .strip_prefix('"')?;
+            let value: String = rest.chars().take_while(|c| *c != '"').collect();
+            let region = if key.contains("Zone") {
+                value
+                    .trim_end_matches(|c: char| c.is_ascii_lowercase())
+                    .to_owned()
+            } else {
+                value
+            };
+            if !region.is_empty() {
+                return Some(region);
+            }
+        }
+    }
+    None
 }
 
 /// The collector's record of a collection.
@@ -163,7 +219,7 @@ fn region(
         Err(e) => return unreadable(b, dir, &e),
     };
     for (name, path) in list {
-        if path.is_dir() {
+        if path.is_dir() || name == "collection.json" {
             continue;
         }
         if !is_json(&name) {

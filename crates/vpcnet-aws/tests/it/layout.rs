@@ -108,3 +108,26 @@ fn regions_without_accounts_a_byte_order_mark_a_collection_record_and_unreadable
     }
     assert_eq!(shown, want);
 }
+
+/// Many hand-made snapshots keep their files straight under `aws_configs/`: they are
+/// one region, named by the availability zones in them.
+#[test]
+fn files_without_a_region_folder_are_one_region() {
+    let s = Scratch::new("loose");
+    s.write(
+        "aws_configs/Vpcs.json",
+        r#"{"Vpcs": [{"VpcId": "vpc-1", "OwnerId": "123456789012", "CidrBlock": "10.9.0.0/16"}]}"#,
+    );
+    s.write(
+        "aws_configs/Subnets.json",
+        r#"{"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.9.1.0/24", "AvailabilityZone": "eu-central-1b"}]}"#,
+    );
+    let mut b = NetworkBuilder::new();
+    load_snapshot(&mut b, &s.0).expect("loads");
+    let (net, diags) = b.finish();
+    assert_eq!(net.vpcs()[0].region, "eu-central-1");
+    assert_eq!(net.subnets().len(), 1);
+    let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"REGION_INFERRED"), "{codes:?}");
+    assert!(!codes.contains(&"FILE_OUTSIDE_REGION"), "{codes:?}");
+}
