@@ -191,7 +191,7 @@ const SHARED_PORTS: &[(&str, u32, &str)] = &[
     ("udp", 123, "ntp"),
 ];
 
-/// The hub's shared-service instances and the subnet tier zone they sit in.
+/// The hub's shared-service instances (in its app subnets, zones alternating).
 const HUB_SERVICES: &[&str] = &["vault", "sonarqube", "artifactory", "ldap", "dns"];
 
 /// Interface endpoints (PrivateLink) every VPC has.

@@ -93,7 +93,7 @@ pub fn parse(file: Option<&str>, text: &str) -> Result<Spec, SpecError> {
                 }
                 serde_path_to_error::Segment::Map { key } => {
                     pointer.push('/');
-                    pointer.push_str(key);
+                    pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
                 }
                 _ => {}
             }

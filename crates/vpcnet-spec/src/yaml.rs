@@ -64,7 +64,12 @@ fn escape(seg: &str) -> String {
 
 impl Walker<'_> {
     /// Called when a node starts: works out its path segment and notes its position.
+    /// Without pointers to look for, no path is kept (the fast pass): `path` stays
+    /// empty and popping it at a collection's end does nothing.
     fn enter(&mut self, mark: &Marker, collection: bool) -> Result<Option<String>, YamlError> {
+        if self.want.is_none() {
+            return Ok(None);
+        }
         let seg = match self.stack.last() {
             None => None,
             Some(Frame::Seq(items, _)) => Some(items.len().to_string()),
