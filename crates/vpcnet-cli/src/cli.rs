@@ -30,6 +30,37 @@ pub(crate) enum Command {
     Generate(GenerateArgs),
     /// Print the JSON Schema of the YAML spec, for editors.
     Schema,
+    /// Collect a snapshot of a live network.
+    #[command(subcommand)]
+    Snapshot(SnapshotCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SnapshotCommand {
+    /// Describe VPCs, subnets, routes, security groups, ACLs, interfaces, instances,
+    /// peerings, gateways, addresses, prefix lists and Route 53 zones through the AWS
+    /// API, into `OUT/aws_configs/accounts/<account>/<region>/` (needs a build with
+    /// `--features aws`).
+    Aws(SnapshotAwsArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SnapshotAwsArgs {
+    /// Regions to describe (comma-separated or repeated); default: the profile's region.
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) regions: Vec<String>,
+    /// Named profile from the AWS configuration.
+    #[arg(long)]
+    pub(crate) profile: Option<String>,
+    /// Endpoint for every service (a test server, a VPC endpoint).
+    #[arg(long)]
+    pub(crate) endpoint_url: Option<String>,
+    /// Also describe the account of this role (repeatable).
+    #[arg(long = "assume-role", value_name = "ARN")]
+    pub(crate) assume_roles: Vec<String>,
+    /// The snapshot directory to write.
+    #[arg(long, short = 'o', value_name = "OUT")]
+    pub(crate) out: PathBuf,
 }
 
 /// Text for people, JSON for scripts.

@@ -44,6 +44,7 @@ fn main() -> ExitCode {
         Command::Export(args) => commands::export::run(&args),
         Command::Generate(args) => commands::generate::run(&args),
         Command::Schema => commands::schema::run(),
+        Command::Snapshot(cli::SnapshotCommand::Aws(args)) => commands::snapshot::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -6,4 +6,5 @@ pub(crate) mod example;
 pub(crate) mod export;
 pub(crate) mod generate;
 pub(crate) mod schema;
+pub(crate) mod snapshot;
 pub(crate) mod trace;
