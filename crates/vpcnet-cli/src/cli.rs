@@ -70,12 +70,18 @@ pub(crate) enum Format {
     Json,
 }
 
-/// Inputs: spec files (YAML or JSON), or `example:NAME` for a built-in example.
+/// Inputs: spec files (YAML or JSON), AWS snapshot directories, Terraform plan or state
+/// JSON (`terraform show -json`), or `example:NAME` for a built-in example.
 #[derive(Debug, Args)]
 pub(crate) struct Inputs {
-    /// Network descriptions; several merge into one network.
+    /// Network descriptions; several merge into one network. Each is recognised by its
+    /// content.
     #[arg(required = true, value_name = "INPUT")]
     pub(crate) inputs: Vec<String>,
+    /// For a Terraform plan, analyse the network before the change (its prior state)
+    /// instead of the planned one.
+    #[arg(long)]
+    pub(crate) before: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -63,12 +63,24 @@ fn read(input: &str) -> anyhow::Result<Source> {
 
 /// Loads every input into one network. Fails (exit 2) when an input cannot be read or
 /// is not a spec at all; findings inside a spec are returned, not fatal.
-pub(crate) fn load(inputs: &[String]) -> anyhow::Result<Loaded> {
+pub(crate) fn load(inputs: &[String], before: bool) -> anyhow::Result<Loaded> {
     let mut builder = NetworkBuilder::new();
     let mut texts = HashMap::new();
+    // JSON documents other than specs (Terraform), located with the JSON locator.
+    let mut json_texts: HashMap<String, String> = HashMap::new();
     let mut snapshot_files = false;
     for input in inputs {
         match read(input)? {
+            Source::Spec(text) if vpcnet_terraform::is_terraform_json(&text) => {
+                let which = if before {
+                    vpcnet_terraform::Which::Prior
+                } else {
+                    vpcnet_terraform::Which::Planned
+                };
+                vpcnet_terraform::load_into(&mut builder, input, &text, which)
+                    .map_err(|e| BadInput(format!("`{input}`: {e}")))?;
+                json_texts.insert(input.clone(), text);
+            }
             Source::Spec(text) => {
                 if let Err(e) = vpcnet_spec::load_into(&mut builder, Some(input), &text) {
                     let d = e.to_diagnostic();
@@ -88,6 +100,10 @@ pub(crate) fn load(inputs: &[String]) -> anyhow::Result<Loaded> {
     let (network, mut diagnostics) = builder.finish();
     for (file, text) in &texts {
         vpcnet_spec::locate(file, text, &mut diagnostics);
+    }
+    for (file, text) in json_texts {
+        vpcnet_aws::locate(&file, &text, &mut diagnostics);
+        texts.insert(file, text);
     }
     if snapshot_files {
         locate_snapshot_files(&mut diagnostics, &mut texts);

@@ -18,7 +18,7 @@ struct Report {
 }
 
 pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
-    let mut loaded = input::load(&args.inputs.inputs)?;
+    let mut loaded = input::load(&args.inputs.inputs, args.inputs.before)?;
     let found = vpcnet_engine::check::check(&loaded.network);
     loaded.diagnostics.extend(found);
     for (file, text) in &loaded.texts {

@@ -81,7 +81,7 @@ const TOUR: &[Stop] = &[
 ];
 
 pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
-    let loaded = input::load(&["example:cross-vpc".to_owned()])?;
+    let loaded = input::load(&["example:cross-vpc".to_owned()], false)?;
     let net = &loaded.network;
     let mut out = String::new();
     let mut json = Vec::new();

@@ -7,7 +7,7 @@ use crate::commands::generate::write_spec;
 use crate::input;
 
 pub(crate) fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
-    let loaded = input::load(&args.inputs.inputs)?;
+    let loaded = input::load(&args.inputs.inputs, args.inputs.before)?;
     let errors = loaded.errors();
     if errors > 0 {
         eprint!("{}", input::render_diagnostics(&loaded));

@@ -50,7 +50,7 @@ pub(crate) fn parse_protocol(text: &str) -> anyhow::Result<u8> {
 
 pub(crate) fn run(args: &TraceArgs) -> anyhow::Result<ExitCode> {
     let protocol = parse_protocol(&args.protocol)?;
-    let loaded = input::load(&args.inputs.inputs)?;
+    let loaded = input::load(&args.inputs.inputs, args.inputs.before)?;
     if !loaded.diagnostics.is_empty() {
         let errors = loaded.errors();
         if errors > 0 {

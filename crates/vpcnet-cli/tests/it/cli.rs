@@ -364,3 +364,42 @@ fn broken_snapshots_are_reported_with_file_line_and_pointer() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("not an AWS snapshot"), "{}", stderr(&o));
 }
+
+#[test]
+fn terraform_plans_trace_after_the_change_or_before_it() {
+    let plan = format!(
+        "{}/../vpcnet-terraform/tests/data/seed002.plan.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let o = vpcnet(&[
+        "trace",
+        &plan,
+        "--from",
+        "analysis",
+        "--to",
+        "anonymised-db",
+        "--port",
+        "5432",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["verdict"], "reachable");
+    // Before the change nothing exists: the names do not resolve.
+    let o = vpcnet(&[
+        "trace",
+        &plan,
+        "--before",
+        "--from",
+        "analysis",
+        "--to",
+        "anonymised-db",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot resolve `analysis`"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -1,0 +1,2256 @@
+//! Resources to model, in an order where every reference points backwards: VPCs (with
+//! their CIDR associations and the external VPCs on the far side of peerings), prefix
+//! lists, internet gateways, network ACLs, route tables, security groups, subnets and
+//! their associations, instances and interfaces, NAT gateways, peerings, then routes
+//! and security group rules.
+//!
+//! Everything is joined by id strings: ids Terraform printed, or synthetic ones
+//! ([`crate::refs`]), so a reference works the same whether it was known in the plan
+//! or linked through the configuration.
+
+use std::collections::{HashMap, HashSet};
+use std::net::Ipv4Addr;
+
+use ipnet::{Ipv4Net, Ipv6Net};
+use serde_json::Value;
+use vpcnet_model::{
+    AnyIdx, Diagnostic, IcmpMatch, Interface, InterfaceOwner, L4Match, Location, Meta, NaclEntry,
+    NatConnectivity, NetworkAcl, NetworkBuilder, Peering, PeeringStatus, PortRange, PrefixListIdx,
+    PrivateIp, Protocol, Route, RouteDest, RouteTable, RouteTableIdx, RouteTarget, RuleAction,
+    SecurityGroup, Severity, SgIdx, SgPeer, SgRule, SubnetIdx, Vpc, VpcIdx,
+};
+
+use crate::doc::{esc, Doc};
+use crate::refs::Refs;
+use crate::TfReport;
+
+/// The region assumed when nothing says which.
+const DEFAULT_REGION: &str = "us-east-1";
+/// The account assumed when nothing says which.
+const DEFAULT_ACCOUNT: &str = "000000000000";
+
+/// The resource types this importer reads.
+const MODELLED: &[&str] = &[
+    "aws_vpc",
+    "aws_default_vpc",
+    "aws_vpc_ipv4_cidr_block_association",
+    "aws_subnet",
+    "aws_route_table",
+    "aws_default_route_table",
+    "aws_route",
+    "aws_route_table_association",
+    "aws_main_route_table_association",
+    "aws_internet_gateway",
+    "aws_internet_gateway_attachment",
+    "aws_nat_gateway",
+    "aws_eip",
+    "aws_eip_association",
+    "aws_vpc_peering_connection",
+    "aws_vpc_peering_connection_accepter",
+    "aws_vpc_peering_connection_options",
+    "aws_ec2_managed_prefix_list",
+    "aws_ec2_managed_prefix_list_entry",
+    "aws_security_group",
+    "aws_default_security_group",
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_egress_rule",
+    "aws_network_acl",
+    "aws_default_network_acl",
+    "aws_network_acl_rule",
+    "aws_network_acl_association",
+    "aws_network_interface",
+    "aws_network_interface_sg_attachment",
+    "aws_instance",
+];
+
+/// A route before its table and target are looked up: plain strings.
+struct RouteSpec {
+    res: usize,
+    table: String,
+    dest: DestSpec,
+    /// (field, id).
+    target: Option<(&'static str, String)>,
+    ptr: String,
+}
+
+enum DestSpec {
+    V4(String),
+    V6(String),
+    PrefixList(String),
+}
+
+/// Route target fields, in the order AWS would pick one.
+const TARGETS: &[&str] = &[
+    "gateway_id",
+    "nat_gateway_id",
+    "vpc_peering_connection_id",
+    "transit_gateway_id",
+    "network_interface_id",
+    "instance_id",
+    "vpc_endpoint_id",
+    "egress_only_gateway_id",
+    "carrier_gateway_id",
+    "local_gateway_id",
+    "core_network_arn",
+];
+
+struct Lower<'d, 'a, 'b> {
+    b: &'b mut NetworkBuilder,
+    d: &'d Doc<'a>,
+    r: Refs<'d, 'a>,
+    modelled: Vec<bool>,
+    said_region: bool,
+    said_account: bool,
+    /// Private addresses the document names, so assigned ones never collide.
+    used_ips: HashSet<Ipv4Addr>,
+    /// A VPC's main route table, default ACL and default SG ids → the VPC.
+    default_rtb: HashMap<String, VpcIdx>,
+    default_acl: HashMap<String, VpcIdx>,
+    default_sg_of: HashMap<VpcIdx, SgIdx>,
+    routes: Vec<RouteSpec>,
+    /// Instance or interface id (and private address, when given) → public address.
+    eip_on: HashMap<String, Vec<(Option<Ipv4Addr>, Ipv4Addr)>>,
+    /// Elastic IP allocation id → public address, when known.
+    eip_alloc: HashMap<String, Option<Ipv4Addr>>,
+}
+
+pub(crate) fn lower(b: &mut NetworkBuilder, d: &Doc<'_>) -> TfReport {
+    let mut l = Lower {
+        b,
+        d,
+        r: Refs::new(d),
+        modelled: vec![false; d.res.len()],
+        said_region: false,
+        said_account: false,
+        used_ips: HashSet::new(),
+        default_rtb: HashMap::new(),
+        default_acl: HashMap::new(),
+        default_sg_of: HashMap::new(),
+        routes: Vec::new(),
+        eip_on: HashMap::new(),
+        eip_alloc: HashMap::new(),
+    };
+    for e in &d.early {
+        let diag = if e.error {
+            Diagnostic::error(e.code, e.message.clone())
+        } else {
+            Diagnostic::note(e.code, e.message.clone())
+        };
+        let at = l.loc(&e.ptr);
+        l.b.report(diag.at(at));
+    }
+    l.run();
+    l.report()
+}
+
+fn num(v: Option<&Value>) -> Option<i64> {
+    match v? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn boolean(v: Option<&Value>) -> Option<bool> {
+    match v? {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+fn text(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn items(v: Option<&Value>) -> &[Value] {
+    match v {
+        Some(Value::Array(a)) => a,
+        _ => &[],
+    }
+}
+
+/// `arn:aws:ec2:REGION:ACCOUNT:…` → (region, account).
+fn arn_parts(arn: &str) -> Option<(&str, &str)> {
+    let mut it = arn.split(':');
+    if it.next()? != "arn" {
+        return None;
+    }
+    let _partition = it.next()?;
+    let _service = it.next()?;
+    let region = it.next()?;
+    let account = it.next()?;
+    Some((region, account))
+}
+
+impl Lower<'_, '_, '_> {
+    // ----- helpers -----------------------------------------------------------------
+
+    fn loc(&self, ptr: &str) -> Option<Location> {
+        Some(Location::pointer(Some(&self.d.file), ptr))
+    }
+
+    fn say(&mut self, sev: Severity, code: &'static str, ptr: &str, msg: String) {
+        let d = match sev {
+            Severity::Error => Diagnostic::error(code, msg),
+            Severity::Warning => Diagnostic::warning(code, msg),
+            Severity::Note => Diagnostic::note(code, msg),
+        };
+        let at = self.loc(ptr);
+        self.b.report(d.at(at));
+    }
+
+    fn of_type(&self, tys: &[&str]) -> Vec<usize> {
+        (0..self.d.res.len())
+            .filter(|&i| self.d.res.get(i).is_some_and(|r| tys.contains(&r.ty)))
+            .collect()
+    }
+
+    fn addr(&self, i: usize) -> String {
+        self.d
+            .res
+            .get(i)
+            .map(|r| r.addr.clone())
+            .unwrap_or_default()
+    }
+
+    fn ptr(&self, i: usize) -> String {
+        self.d.res.get(i).map(|r| r.ptr.clone()).unwrap_or_default()
+    }
+
+    fn vptr(&self, i: usize, attr: &str) -> String {
+        format!("{}/values/{}", self.ptr(i), esc(attr))
+    }
+
+    fn val(&self, i: usize, attr: &str) -> Option<&Value> {
+        self.d.res.get(i).and_then(|r| r.values.get(attr))
+    }
+
+    fn mark(&mut self, i: usize) {
+        if let Some(m) = self.modelled.get_mut(i) {
+            *m = true;
+        }
+    }
+
+    fn meta(&self, i: usize, id: String) -> Meta {
+        let tags_v = self
+            .val(i, "tags")
+            .filter(|t| t.as_object().is_some_and(|o| !o.is_empty()))
+            .or_else(|| self.val(i, "tags_all"));
+        let tags: Vec<(String, String)> = tags_v
+            .and_then(Value::as_object)
+            .map(|o| {
+                o.iter()
+                    .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let name = tags
+            .iter()
+            .find(|(k, _)| k == "Name")
+            .map(|(_, v)| v.clone());
+        Meta {
+            id,
+            name,
+            tags,
+            origin: self.loc(&self.ptr(i)),
+        }
+    }
+
+    fn unresolved(&mut self, i: usize, attr: &str, what: &str, consequence: &str) {
+        let msg = format!(
+            "`{attr}` of `{}` is unknown until apply and its configuration names no {what} in the plan; {consequence}",
+            self.addr(i)
+        );
+        let p = self.vptr(i, attr);
+        self.say(Severity::Error, "UNRESOLVED_REFERENCE", &p, msg);
+    }
+
+    fn unknown_ref(&mut self, i: usize, attr: &str, what: &str, id: &str, consequence: &str) {
+        let msg = format!(
+            "`{attr}` of `{}` names {what} `{id}`, which is not in the input; {consequence}",
+            self.addr(i)
+        );
+        let p = self.vptr(i, attr);
+        self.say(Severity::Warning, "UNKNOWN_REFERENCE", &p, msg);
+    }
+
+    fn vpc_ref(&mut self, i: usize, attr: &str, consequence: &str) -> Option<VpcIdx> {
+        let Some(id) = self.r.one(i, attr) else {
+            self.unresolved(i, attr, "VPC", consequence);
+            return None;
+        };
+        match self.b.network().by_id(&id) {
+            Some(AnyIdx::Vpc(v)) => Some(v),
+            _ => {
+                self.unknown_ref(i, attr, "VPC", &id, consequence);
+                None
+            }
+        }
+    }
+
+    fn subnet_ref(&mut self, i: usize, attr: &str, consequence: &str) -> Option<SubnetIdx> {
+        let Some(id) = self.r.one(i, attr) else {
+            self.unresolved(i, attr, "subnet", consequence);
+            return None;
+        };
+        match self.b.network().by_id(&id) {
+            Some(AnyIdx::Subnet(s)) => Some(s),
+            _ => {
+                self.unknown_ref(i, attr, "subnet", &id, consequence);
+                None
+            }
+        }
+    }
+
+    fn sg_ids(&mut self, i: usize, ids: Vec<String>, attr: &str) -> Vec<SgIdx> {
+        let mut out = Vec::new();
+        for id in ids {
+            match self.b.network().by_id(&id) {
+                Some(AnyIdx::SecurityGroup(g)) => out.push(g),
+                _ => self.unknown_ref(i, attr, "security group", &id, "it is left out"),
+            }
+        }
+        out
+    }
+
+    fn cidr4(&mut self, i: usize, s: &str, ptr: &str) -> Option<Ipv4Net> {
+        match s.parse::<Ipv4Net>() {
+            Ok(n) => {
+                if n.trunc() != n {
+                    let msg = format!(
+                        "CIDR `{s}` of `{}` has host bits set; AWS reads it as `{}`",
+                        self.addr(i),
+                        n.trunc()
+                    );
+                    self.say(Severity::Warning, "CIDR_NOT_CANONICAL", ptr, msg);
+                }
+                Some(n.trunc())
+            }
+            Err(_) => {
+                let msg = format!("`{s}` of `{}` is not an IPv4 CIDR", self.addr(i));
+                self.say(Severity::Error, "BAD_CIDR", ptr, msg);
+                None
+            }
+        }
+    }
+
+    fn region(&mut self, i: usize) -> String {
+        if let Some(r) = text(self.val(i, "region")) {
+            return r;
+        }
+        if let Some(arn) = self.val(i, "arn").and_then(Value::as_str) {
+            if let Some((r, _)) = arn_parts(arn).filter(|(r, _)| !r.is_empty()) {
+                return r.to_owned();
+            }
+        }
+        let key = self.r.provider_key(i).unwrap_or("aws");
+        for k in [key, "aws"] {
+            if let Some(r) = self
+                .d
+                .provider(k)
+                .and_then(|p| p.pointer("/expressions/region/constant_value"))
+                .and_then(Value::as_str)
+            {
+                return r.to_owned();
+            }
+        }
+        if !self.said_region {
+            self.said_region = true;
+            let msg = format!(
+                "the region of `{}` is not known (no per-resource `region`, ARN or constant provider `region`); `{DEFAULT_REGION}` is assumed for every resource whose region is not known",
+                self.addr(i)
+            );
+            let p = self.ptr(i);
+            self.say(Severity::Note, "REGION_ASSUMED", &p, msg);
+        }
+        DEFAULT_REGION.to_owned()
+    }
+
+    fn account(&mut self, i: usize) -> String {
+        if let Some(a) = text(self.val(i, "owner_id")) {
+            return a;
+        }
+        if let Some(arn) = self.val(i, "arn").and_then(Value::as_str) {
+            if let Some((_, a)) = arn_parts(arn).filter(|(_, a)| !a.is_empty()) {
+                return a.to_owned();
+            }
+        }
+        let key = self.r.provider_key(i).unwrap_or("aws");
+        for k in [key, "aws"] {
+            let Some(p) = self.d.provider(k) else {
+                continue;
+            };
+            if let Some(a) = p
+                .pointer("/expressions/allowed_account_ids/constant_value/0")
+                .and_then(Value::as_str)
+            {
+                return a.to_owned();
+            }
+            if let Some(a) = p
+                .pointer("/expressions/assume_role/0/role_arn/constant_value")
+                .and_then(Value::as_str)
+                .and_then(arn_parts)
+                .map(|(_, a)| a)
+                .filter(|a| !a.is_empty())
+            {
+                return a.to_owned();
+            }
+        }
+        if !self.said_account {
+            self.said_account = true;
+            let msg = format!(
+                "the account of `{}` is not known (no `owner_id`, ARN, or constant provider `allowed_account_ids`/`assume_role`); `{DEFAULT_ACCOUNT}` is assumed for every resource whose account is not known",
+                self.addr(i)
+            );
+            let p = self.ptr(i);
+            self.say(Severity::Note, "ACCOUNT_ASSUMED", &p, msg);
+        }
+        DEFAULT_ACCOUNT.to_owned()
+    }
+
+    // ----- the passes -----------------------------------------------------------------
+
+    fn run(&mut self) {
+        for i in 0..self.d.res.len() {
+            let m = self.d.res.get(i).is_some_and(|r| MODELLED.contains(&r.ty));
+            if m {
+                self.mark(i);
+            }
+        }
+        self.collect_ips();
+        self.collect_routes();
+        self.vpcs();
+        self.external_vpcs();
+        self.prefix_lists();
+        self.igws();
+        self.nacls();
+        self.route_tables();
+        self.security_groups();
+        self.subnets();
+        self.associations();
+        self.eips();
+        self.instances();
+        self.interfaces();
+        self.nats();
+        self.peerings();
+        self.add_routes();
+        self.sg_rules();
+        self.inferred();
+        self.not_modelled();
+    }
+
+    fn report(&self) -> TfReport {
+        let mut modelled = Vec::new();
+        let mut not: Vec<(String, Vec<String>)> = Vec::new();
+        for (i, r) in self.d.res.iter().enumerate() {
+            if self.modelled.get(i).copied().unwrap_or(false) {
+                modelled.push(r.addr.clone());
+            } else if let Some((_, a)) = not.iter_mut().find(|(t, _)| t == r.ty) {
+                a.push(r.addr.clone());
+            } else {
+                not.push((r.ty.to_owned(), vec![r.addr.clone()]));
+            }
+        }
+        TfReport {
+            kind: self.d.kind,
+            format_version: self.d.format_version.clone(),
+            terraform_version: self.d.terraform_version.clone(),
+            modelled,
+            not_modelled: not,
+            data_sources: self.d.data_sources,
+        }
+    }
+
+    fn inferred(&mut self) {
+        let mut list = self.r.inferred.borrow().clone();
+        list.sort();
+        list.dedup();
+        for (i, a, id) in list {
+            let msg = format!(
+                "`{a}` of `{}` is unknown until apply and its configuration links it through something the plan does not show (a `local`); `{id}`, the only VPC of its module or plan, is assumed",
+                self.addr(i)
+            );
+            let p = self.vptr(i, &a);
+            self.say(Severity::Note, "REFERENCE_INFERRED", &p, msg);
+        }
+    }
+
+    fn not_modelled(&mut self) {
+        let mut by_type: Vec<(&str, Vec<usize>)> = Vec::new();
+        for (i, r) in self.d.res.iter().enumerate() {
+            if self.modelled.get(i).copied().unwrap_or(false) {
+                continue;
+            }
+            match by_type.iter_mut().find(|(t, _)| *t == r.ty) {
+                Some((_, v)) => v.push(i),
+                None => by_type.push((r.ty, vec![i])),
+            }
+        }
+        for (ty, list) in by_type {
+            let addrs: Vec<String> = list
+                .iter()
+                .map(|&i| format!("`{}`", self.addr(i)))
+                .collect();
+            let n = addrs.len();
+            let msg = format!(
+                "`{ty}` is not modelled; {n} resource{} left out: {}",
+                if n == 1 { "" } else { "s" },
+                addrs.join(", ")
+            );
+            let p = list.first().map(|&i| self.ptr(i)).unwrap_or_default();
+            self.say(Severity::Note, "NOT_MODELLED", &p, msg);
+        }
+        if self.d.data_sources > 0 {
+            let msg = format!(
+                "{} data source{} read by Terraform, not part of the network",
+                self.d.data_sources,
+                if self.d.data_sources == 1 { "" } else { "s" }
+            );
+            self.say(Severity::Note, "DATA_SOURCES_SKIPPED", "", msg);
+        }
+    }
+
+    fn collect_ips(&mut self) {
+        for i in self.of_type(&["aws_instance", "aws_network_interface", "aws_nat_gateway"]) {
+            for a in ["private_ip", "private_ips", "secondary_private_ips"] {
+                let mut v = Vec::new();
+                if let Some(x) = self.val(i, a) {
+                    match x {
+                        Value::String(s) => v.push(s.clone()),
+                        Value::Array(l) => {
+                            v.extend(l.iter().filter_map(Value::as_str).map(str::to_owned))
+                        }
+                        _ => {}
+                    }
+                }
+                self.used_ips
+                    .extend(v.iter().filter_map(|s| s.parse::<Ipv4Addr>().ok()));
+            }
+        }
+    }
+
+    /// Every route, inline or standalone, as strings.
+    fn collect_routes(&mut self) {
+        for i in self.of_type(&["aws_route_table", "aws_default_route_table"]) {
+            let table = if self
+                .d
+                .res
+                .get(i)
+                .is_some_and(|r| r.ty == "aws_default_route_table")
+            {
+                self.r.one(i, "default_route_table_id")
+            } else {
+                Some(self.r.id(i))
+            };
+            let Some(table) = table else {
+                continue;
+            };
+            let list = items(self.val(i, "route")).to_vec();
+            for (j, item) in list.iter().enumerate() {
+                let ptr = format!("{}/values/route/{j}", self.ptr(i));
+                let get =
+                    |me: &Self, a: &str| me.r.block_attr(i, "route", item, a).into_iter().next();
+                let dest = if let Some(c) = get(self, "cidr_block") {
+                    DestSpec::V4(c)
+                } else if let Some(c) = get(self, "ipv6_cidr_block") {
+                    DestSpec::V6(c)
+                } else if let Some(c) = get(self, "destination_prefix_list_id") {
+                    DestSpec::PrefixList(c)
+                } else {
+                    let msg = format!(
+                        "a route of `{}` has no known destination (`cidr_block`, `ipv6_cidr_block` or `destination_prefix_list_id`); skipped",
+                        self.addr(i)
+                    );
+                    self.say(Severity::Error, "BAD_ROUTE", &ptr, msg);
+                    continue;
+                };
+                let target = TARGETS.iter().find_map(|f| get(self, f).map(|v| (*f, v)));
+                self.routes.push(RouteSpec {
+                    res: i,
+                    table: table.clone(),
+                    dest,
+                    target,
+                    ptr,
+                });
+            }
+        }
+        for i in self.of_type(&["aws_route"]) {
+            let ptr = self.ptr(i);
+            let Some(table) = self.r.one(i, "route_table_id") else {
+                self.unresolved(i, "route_table_id", "route table", "the route is skipped");
+                continue;
+            };
+            let dest = if let Some(c) = self.r.one(i, "destination_cidr_block") {
+                DestSpec::V4(c)
+            } else if let Some(c) = self.r.one(i, "destination_ipv6_cidr_block") {
+                DestSpec::V6(c)
+            } else if let Some(c) = self.r.one(i, "destination_prefix_list_id") {
+                DestSpec::PrefixList(c)
+            } else {
+                let msg = format!(
+                    "`{}` has no known destination (`destination_cidr_block`, `destination_ipv6_cidr_block` or `destination_prefix_list_id`); skipped",
+                    self.addr(i)
+                );
+                self.say(Severity::Error, "BAD_ROUTE", &ptr, msg);
+                continue;
+            };
+            let target = TARGETS
+                .iter()
+                .find_map(|f| self.r.one(i, f).map(|v| (*f, v)));
+            self.routes.push(RouteSpec {
+                res: i,
+                table,
+                dest,
+                target,
+                ptr,
+            });
+        }
+    }
+
+    fn vpcs(&mut self) {
+        let assocs = self.of_type(&["aws_vpc_ipv4_cidr_block_association"]);
+        let assoc_vpc: Vec<(usize, Option<String>)> = assocs
+            .iter()
+            .map(|&a| (a, self.r.one(a, "vpc_id")))
+            .collect();
+        for i in self.of_type(&["aws_vpc", "aws_default_vpc"]) {
+            let id = self.r.id(i);
+            let mut cidrs = Vec::new();
+            match self.r.one(i, "cidr_block") {
+                Some(c) => {
+                    let p = self.vptr(i, "cidr_block");
+                    cidrs.extend(self.cidr4(i, &c, &p));
+                }
+                None => {
+                    let msg = format!(
+                        "the IPv4 CIDR of VPC `{}` is not known until apply (IPAM, or a value computed elsewhere)",
+                        self.addr(i)
+                    );
+                    let p = self.vptr(i, "cidr_block");
+                    self.say(Severity::Error, "CIDR_UNKNOWN", &p, msg);
+                }
+            }
+            for (a, vpc) in &assoc_vpc {
+                if vpc.as_deref() != Some(id.as_str()) {
+                    continue;
+                }
+                if let Some(c) = self.r.one(*a, "cidr_block") {
+                    let p = self.vptr(*a, "cidr_block");
+                    if let Some(n) = self.cidr4(*a, &c, &p) {
+                        if !cidrs.contains(&n) {
+                            cidrs.push(n);
+                        }
+                    }
+                } else {
+                    let msg = format!(
+                        "the CIDR of `{}` is not known until apply; it is left out",
+                        self.addr(*a)
+                    );
+                    let p = self.vptr(*a, "cidr_block");
+                    self.say(Severity::Error, "CIDR_UNKNOWN", &p, msg);
+                }
+            }
+            let ipv6: Vec<Ipv6Net> = self
+                .r
+                .one(i, "ipv6_cidr_block")
+                .and_then(|c| c.parse().ok())
+                .into_iter()
+                .collect();
+            let is_default_vpc = self.d.res.get(i).is_some_and(|r| r.ty == "aws_default_vpc");
+            let meta = self.meta(i, id);
+            let account = self.account(i);
+            let region = self.region(i);
+            let Some(v) = self.b.add_vpc(Vpc {
+                meta,
+                account,
+                region,
+                cidrs,
+                ipv6_cidrs: ipv6,
+                main_route_table: None,
+                default_nacl: None,
+                dns_support: boolean(self.val(i, "enable_dns_support")).unwrap_or(true),
+                dns_hostnames: boolean(self.val(i, "enable_dns_hostnames"))
+                    .unwrap_or(is_default_vpc),
+                described: true,
+            }) else {
+                continue;
+            };
+            for a in ["default_route_table_id", "main_route_table_id"] {
+                for id in self.r.attr(i, a) {
+                    self.default_rtb.insert(id, v);
+                }
+            }
+            for id in self.r.attr(i, "default_network_acl_id") {
+                self.default_acl.insert(id, v);
+            }
+        }
+    }
+
+    /// The far side of a peering whose VPC is not in the input: a VPC known by the
+    /// routes that point at the peering (its CIDR is not in a plan or state).
+    fn external_vpcs(&mut self) {
+        for i in self.of_type(&["aws_vpc_peering_connection"]) {
+            let Some(peer) = self.r.one(i, "peer_vpc_id") else {
+                continue;
+            };
+            if self.b.network().by_id(&peer).is_some() {
+                continue;
+            }
+            let Some(own) = self.r.one(i, "vpc_id") else {
+                continue;
+            };
+            let Some(AnyIdx::Vpc(own_vpc)) = self.b.network().by_id(&own) else {
+                continue;
+            };
+            let pcx = self.r.id(i);
+            let mut cidrs: Vec<Ipv4Net> = Vec::new();
+            for rs in &self.routes {
+                if let (Some((_, t)), DestSpec::V4(c)) = (&rs.target, &rs.dest) {
+                    if *t == pcx {
+                        if let Ok(n) = c.parse::<Ipv4Net>() {
+                            let n = n.trunc();
+                            if !cidrs.iter().any(|o| o.contains(&n) || n.contains(o)) {
+                                cidrs.push(n);
+                            }
+                        }
+                    }
+                }
+            }
+            let own = self.b.network().vpc(own_vpc).clone();
+            let account = text(self.val(i, "peer_owner_id")).unwrap_or(own.account);
+            let region = text(self.val(i, "peer_region")).unwrap_or(own.region);
+            let p = self.vptr(i, "peer_vpc_id");
+            if cidrs.is_empty() {
+                let msg = format!(
+                    "peer VPC `{peer}` (account {account}, region {region}) of `{}` is not in the input and no route over the peering says its CIDR; the peering is left out",
+                    self.addr(i)
+                );
+                self.say(Severity::Warning, "EXTERNAL_VPC_CIDR_UNKNOWN", &p, msg);
+                continue;
+            }
+            let list: Vec<String> = cidrs.iter().map(|c| format!("`{c}`")).collect();
+            let msg = format!(
+                "peer VPC `{peer}` (account {account}, region {region}) of `{}` is not in the input; its CIDR is not known, so the destinations of routes over the peering ({}) stand for it, and paths into it stop there",
+                self.addr(i),
+                list.join(", ")
+            );
+            self.say(Severity::Note, "EXTERNAL_VPC", &p, msg);
+            self.b.add_vpc(Vpc {
+                meta: Meta {
+                    id: peer,
+                    name: None,
+                    tags: Vec::new(),
+                    origin: self.loc(&p),
+                },
+                account,
+                region,
+                cidrs,
+                ipv6_cidrs: Vec::new(),
+                main_route_table: None,
+                default_nacl: None,
+                dns_support: true,
+                dns_hostnames: false,
+                described: false,
+            });
+        }
+    }
+
+    fn prefix_lists(&mut self) {
+        let entries: Vec<(usize, Option<String>)> = self
+            .of_type(&["aws_ec2_managed_prefix_list_entry"])
+            .into_iter()
+            .map(|e| (e, self.r.one(e, "prefix_list_id")))
+            .collect();
+        for i in self.of_type(&["aws_ec2_managed_prefix_list"]) {
+            let id = self.r.id(i);
+            let mut cidrs = Vec::new();
+            let list = items(self.val(i, "entry")).to_vec();
+            for (j, e) in list.iter().enumerate() {
+                if let Some(c) = text(e.get("cidr")) {
+                    if c.contains(':') {
+                        continue;
+                    }
+                    let p = format!("{}/values/entry/{j}/cidr", self.ptr(i));
+                    cidrs.extend(self.cidr4(i, &c, &p));
+                }
+            }
+            for (e, pl) in &entries {
+                if pl.as_deref() == Some(id.as_str()) {
+                    if let Some(c) = self.r.one(*e, "cidr").filter(|c| !c.contains(':')) {
+                        let p = self.vptr(*e, "cidr");
+                        cidrs.extend(self.cidr4(*e, &c, &p));
+                    }
+                }
+            }
+            cidrs.dedup();
+            let list_name = text(self.val(i, "name")).unwrap_or_else(|| self.addr(i));
+            let meta = self.meta(i, id);
+            self.b.add_prefix_list(vpcnet_model::PrefixList {
+                meta,
+                list_name,
+                cidrs,
+            });
+        }
+    }
+
+    fn igws(&mut self) {
+        let attach: Vec<(Option<String>, usize)> = self
+            .of_type(&["aws_internet_gateway_attachment"])
+            .into_iter()
+            .map(|a| (self.r.one(a, "internet_gateway_id"), a))
+            .collect();
+        for i in self.of_type(&["aws_internet_gateway"]) {
+            let id = self.r.id(i);
+            let vpc = if self.r.one(i, "vpc_id").is_some() {
+                self.vpc_ref(i, "vpc_id", "the gateway is left detached")
+            } else {
+                match attach
+                    .iter()
+                    .find(|(g, _)| g.as_deref() == Some(id.as_str()))
+                {
+                    Some((_, a)) => self.vpc_ref(*a, "vpc_id", "the gateway is left detached"),
+                    None => None,
+                }
+            };
+            let meta = self.meta(i, id);
+            self.b
+                .add_internet_gateway(vpcnet_model::InternetGateway { meta, vpc });
+        }
+    }
+
+    fn l4(
+        &mut self,
+        i: usize,
+        proto: Option<String>,
+        from: Option<i64>,
+        to: Option<i64>,
+        ptr: &str,
+        icmp: Option<(Option<i64>, Option<i64>)>,
+    ) -> Option<(Protocol, L4Match)> {
+        let proto = proto.unwrap_or_else(|| "-1".to_owned());
+        let Some(protocol) = Protocol::parse(&proto) else {
+            let msg = format!("`{proto}` of `{}` is not a protocol", self.addr(i));
+            self.say(Severity::Error, "BAD_VALUE", ptr, msg);
+            return None;
+        };
+        let l4 = match protocol {
+            Protocol::All => L4Match::Any,
+            Protocol::Number(1 | 58) => {
+                let (t, c) = icmp.unwrap_or((from, to));
+                let part =
+                    |v: Option<i64>| v.filter(|v| *v >= 0).and_then(|v| u8::try_from(v).ok());
+                L4Match::Icmp(IcmpMatch {
+                    icmp_type: part(t),
+                    code: part(c),
+                })
+            }
+            p if p.has_ports() => {
+                let (f, t) = (from.unwrap_or(0), to.unwrap_or(65535));
+                if f < 0 || t < 0 {
+                    L4Match::Ports(PortRange::ALL)
+                } else {
+                    match (u16::try_from(f), u16::try_from(t)) {
+                        (Ok(f), Ok(t)) if f <= t => L4Match::Ports(PortRange { from: f, to: t }),
+                        _ => {
+                            let msg = format!(
+                                "ports `{f}`–`{t}` of `{}` are not a port range",
+                                self.addr(i)
+                            );
+                            self.say(Severity::Error, "BAD_PORTS", ptr, msg);
+                            return None;
+                        }
+                    }
+                }
+            }
+            _ => L4Match::Any,
+        };
+        Some((protocol, l4))
+    }
+
+    fn nacl_entry(
+        &mut self,
+        i: usize,
+        e: &Value,
+        ptr: &str,
+        standalone: bool,
+    ) -> Option<NaclEntry> {
+        let (no_key, act_key) = if standalone {
+            ("rule_number", "rule_action")
+        } else {
+            ("rule_no", "action")
+        };
+        let Some(n) = num(e.get(no_key))
+            .and_then(|n| u16::try_from(n).ok())
+            .filter(|n| (1..=32766).contains(n))
+        else {
+            let msg = format!(
+                "network ACL rule of `{}` has no rule number between 1 and 32766; skipped",
+                self.addr(i)
+            );
+            self.say(Severity::Error, "BAD_RULE_NUMBER", ptr, msg);
+            return None;
+        };
+        let action = match text(e.get(act_key))
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("allow") => RuleAction::Allow,
+            Some("deny") => RuleAction::Deny,
+            other => {
+                let msg = format!(
+                    "network ACL rule {n} of `{}` has action `{}`, neither `allow` nor `deny`; skipped",
+                    self.addr(i),
+                    other.unwrap_or("")
+                );
+                self.say(Severity::Error, "BAD_VALUE", ptr, msg);
+                return None;
+            }
+        };
+        let cidr = match text(e.get("cidr_block")) {
+            Some(c) => self.cidr4(i, &c, &format!("{ptr}/cidr_block"))?,
+            None => {
+                // IPv6 entries are held by nothing in the model yet.
+                return None;
+            }
+        };
+        let icmp = Some((num(e.get("icmp_type")), num(e.get("icmp_code"))));
+        let (protocol, l4) = self.l4(
+            i,
+            text(e.get("protocol")),
+            num(e.get("from_port")),
+            num(e.get("to_port")),
+            ptr,
+            icmp,
+        )?;
+        Some(NaclEntry {
+            rule_number: n,
+            action,
+            protocol,
+            l4,
+            cidr,
+            origin: self.loc(ptr),
+        })
+    }
+
+    fn nacls(&mut self) {
+        // Standalone rules, by the id of their ACL.
+        let mut extra: HashMap<String, (Vec<NaclEntry>, Vec<NaclEntry>)> = HashMap::new();
+        for i in self.of_type(&["aws_network_acl_rule"]) {
+            let Some(acl) = self.r.one(i, "network_acl_id") else {
+                self.unresolved(i, "network_acl_id", "network ACL", "the rule is skipped");
+                continue;
+            };
+            let v = self.d.res.get(i).map(|r| r.values).unwrap_or(&Value::Null);
+            let mut e = v.clone();
+            if let Some(o) = e.as_object_mut() {
+                if o.get("cidr_block").is_none_or(Value::is_null) {
+                    if let Some(c) = self.r.one(i, "cidr_block") {
+                        o.insert("cidr_block".into(), Value::String(c));
+                    }
+                }
+            }
+            let p = format!("{}/values", self.ptr(i));
+            let egress = boolean(e.get("egress")).unwrap_or(false);
+            if let Some(entry) = self.nacl_entry(i, &e, &p, true) {
+                let slot = extra.entry(acl).or_default();
+                if egress {
+                    slot.1.push(entry);
+                } else {
+                    slot.0.push(entry);
+                }
+            }
+        }
+        let inline = |me: &mut Self, i: usize, dir: &str| -> Vec<NaclEntry> {
+            let list = items(me.val(i, dir)).to_vec();
+            let mut out = Vec::new();
+            for (j, e) in list.iter().enumerate() {
+                let p = format!("{}/values/{dir}/{j}", me.ptr(i));
+                out.extend(me.nacl_entry(i, e, &p, false));
+            }
+            out
+        };
+        // Default ACLs: declared, or AWS's allow-all.
+        let declared: Vec<(usize, Option<String>)> = self
+            .of_type(&["aws_default_network_acl"])
+            .into_iter()
+            .map(|i| (i, self.r.one(i, "default_network_acl_id")))
+            .collect();
+        let mut vpcs: Vec<(String, VpcIdx)> = self
+            .default_acl
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
+        vpcs.sort_by_key(|(_, v)| *v);
+        let mut done: HashSet<VpcIdx> = HashSet::new();
+        for (i, acl_id) in &declared {
+            let vpc = acl_id
+                .as_ref()
+                .and_then(|a| self.default_acl.get(a).copied());
+            let (Some(acl_id), Some(vpc)) = (acl_id.clone(), vpc) else {
+                let consequence = "it is left out";
+                match acl_id {
+                    None => self.unresolved(*i, "default_network_acl_id", "VPC", consequence),
+                    Some(a) => self.unknown_ref(
+                        *i,
+                        "default_network_acl_id",
+                        "default network ACL",
+                        a,
+                        consequence,
+                    ),
+                }
+                continue;
+            };
+            if !done.insert(vpc) {
+                continue;
+            }
+            let mut ingress = inline(self, *i, "ingress");
+            let mut egress = inline(self, *i, "egress");
+            if let Some((a, b)) = extra.remove(&acl_id) {
+                ingress.extend(a);
+                egress.extend(b);
+            }
+            let mut meta = self.meta(*i, acl_id);
+            meta.origin = self.loc(&self.ptr(*i));
+            self.b.add_network_acl(
+                NetworkAcl {
+                    meta,
+                    vpc,
+                    ingress,
+                    egress,
+                },
+                true,
+            );
+        }
+        for (acl_id, vpc) in vpcs {
+            if done.contains(&vpc) || !self.b.network().vpc(vpc).described {
+                continue;
+            }
+            done.insert(vpc);
+            let all = |n| NaclEntry {
+                rule_number: n,
+                action: RuleAction::Allow,
+                protocol: Protocol::All,
+                l4: L4Match::Any,
+                cidr: Ipv4Net::default(),
+                origin: None,
+            };
+            let mut ingress = vec![all(100)];
+            let mut egress = vec![all(100)];
+            if let Some((a, b)) = extra.remove(&acl_id) {
+                ingress.extend(a);
+                egress.extend(b);
+            }
+            let origin = self.b.network().vpc(vpc).meta.origin.clone();
+            let name = self
+                .b
+                .network()
+                .vpc(vpc)
+                .meta
+                .name
+                .clone()
+                .map(|n| format!("{n}-default"));
+            self.b.add_network_acl(
+                NetworkAcl {
+                    meta: Meta {
+                        id: acl_id,
+                        name,
+                        tags: Vec::new(),
+                        origin,
+                    },
+                    vpc,
+                    ingress,
+                    egress,
+                },
+                true,
+            );
+        }
+        for i in self.of_type(&["aws_network_acl"]) {
+            let Some(vpc) = self.vpc_ref(i, "vpc_id", "the network ACL is skipped") else {
+                continue;
+            };
+            let id = self.r.id(i);
+            let mut ingress = inline(self, i, "ingress");
+            let mut egress = inline(self, i, "egress");
+            if let Some((a, b)) = extra.remove(&id) {
+                ingress.extend(a);
+                egress.extend(b);
+            }
+            let meta = self.meta(i, id);
+            self.b.add_network_acl(
+                NetworkAcl {
+                    meta,
+                    vpc,
+                    ingress,
+                    egress,
+                },
+                false,
+            );
+        }
+        let mut left: Vec<String> = extra.into_keys().collect();
+        left.sort();
+        for acl in left {
+            let msg = format!(
+                "rules name network ACL `{acl}`, which is not in the input; they are skipped"
+            );
+            self.say(Severity::Error, "UNKNOWN_REFERENCE", "", msg);
+        }
+    }
+
+    fn route_tables(&mut self) {
+        let mut main_for: HashMap<VpcIdx, String> = HashMap::new();
+        for i in self.of_type(&["aws_main_route_table_association"]) {
+            let Some(vpc) = self.vpc_ref(i, "vpc_id", "the association is skipped") else {
+                continue;
+            };
+            match self.r.one(i, "route_table_id") {
+                Some(rt) => {
+                    main_for.insert(vpc, rt);
+                }
+                None => self.unresolved(
+                    i,
+                    "route_table_id",
+                    "route table",
+                    "the association is skipped",
+                ),
+            }
+        }
+        let declared: Vec<(usize, Option<String>)> = self
+            .of_type(&["aws_default_route_table"])
+            .into_iter()
+            .map(|i| (i, self.r.one(i, "default_route_table_id")))
+            .collect();
+        let mut done: HashSet<VpcIdx> = HashSet::new();
+        let mut tables: Vec<(RouteTableIdx, VpcIdx)> = Vec::new();
+        for (i, rt) in &declared {
+            let vpc = rt.as_ref().and_then(|a| self.default_rtb.get(a).copied());
+            let (Some(rt), Some(vpc)) = (rt.clone(), vpc) else {
+                match rt {
+                    None => self.unresolved(*i, "default_route_table_id", "VPC", "it is left out"),
+                    Some(a) => self.unknown_ref(
+                        *i,
+                        "default_route_table_id",
+                        "main route table",
+                        a,
+                        "it is left out",
+                    ),
+                }
+                continue;
+            };
+            if !done.insert(vpc) {
+                continue;
+            }
+            let main = main_for.get(&vpc).is_none_or(|m| *m == rt);
+            let meta = self.meta(*i, rt);
+            if let Some(t) = self.b.add_route_table(
+                RouteTable {
+                    meta,
+                    vpc,
+                    routes: Vec::new(),
+                },
+                main,
+            ) {
+                tables.push((t, vpc));
+            }
+        }
+        let mut implicit: Vec<(String, VpcIdx)> = Vec::new();
+        for (id, vpc) in &self.default_rtb {
+            if !done.contains(vpc) && !implicit.iter().any(|(_, v)| v == vpc) {
+                implicit.push((id.clone(), *vpc));
+            }
+        }
+        implicit.sort_by_key(|(_, v)| *v);
+        for (id, vpc) in implicit {
+            if !self.b.network().vpc(vpc).described {
+                continue;
+            }
+            let main = main_for.get(&vpc).is_none_or(|m| *m == id);
+            let origin = self.b.network().vpc(vpc).meta.origin.clone();
+            let name = self
+                .b
+                .network()
+                .vpc(vpc)
+                .meta
+                .name
+                .clone()
+                .map(|n| format!("{n}-main"));
+            if let Some(t) = self.b.add_route_table(
+                RouteTable {
+                    meta: Meta {
+                        id,
+                        name,
+                        tags: Vec::new(),
+                        origin,
+                    },
+                    vpc,
+                    routes: Vec::new(),
+                },
+                main,
+            ) {
+                tables.push((t, vpc));
+            }
+        }
+        for i in self.of_type(&["aws_route_table"]) {
+            let Some(vpc) = self.vpc_ref(i, "vpc_id", "the route table and its routes are skipped")
+            else {
+                continue;
+            };
+            let id = self.r.id(i);
+            let main = main_for.get(&vpc).is_some_and(|m| *m == id);
+            let meta = self.meta(i, id);
+            if let Some(t) = self.b.add_route_table(
+                RouteTable {
+                    meta,
+                    vpc,
+                    routes: Vec::new(),
+                },
+                main,
+            ) {
+                tables.push((t, vpc));
+            }
+        }
+        for (t, vpc) in tables {
+            let cidrs = self.b.network().vpc(vpc).cidrs.clone();
+            for c in cidrs {
+                self.b.add_route(
+                    t,
+                    Route {
+                        destination: RouteDest::Cidr(c),
+                        target: RouteTarget::Local,
+                        active: true,
+                        origin: None,
+                    },
+                );
+            }
+        }
+    }
+
+    fn security_groups(&mut self) {
+        let declared: Vec<usize> = self.of_type(&["aws_default_security_group"]);
+        let mut done: HashSet<VpcIdx> = HashSet::new();
+        for i in declared {
+            let Some(vpc) = self.vpc_ref(i, "vpc_id", "it is left out") else {
+                continue;
+            };
+            if !done.insert(vpc) {
+                continue;
+            }
+            let id = if self.r.id_known(i) {
+                self.r.id(i)
+            } else {
+                self.vpc_default_sg_id(vpc).unwrap_or_else(|| self.r.id(i))
+            };
+            let meta = self.meta(i, id);
+            if let Some(g) = self.b.add_security_group(SecurityGroup {
+                meta,
+                group_name: "default".to_owned(),
+                vpc,
+                ingress: Vec::new(),
+                egress: Vec::new(),
+            }) {
+                self.default_sg_of.insert(vpc, g);
+            }
+        }
+        let vpcs: Vec<VpcIdx> = self.b.network().vpc_ids().collect();
+        for vpc in vpcs {
+            if done.contains(&vpc) || !self.b.network().vpc(vpc).described {
+                continue;
+            }
+            let Some(id) = self.vpc_default_sg_id(vpc) else {
+                continue;
+            };
+            let origin = self.b.network().vpc(vpc).meta.origin.clone();
+            if let Some(g) = self.b.add_security_group(SecurityGroup {
+                meta: Meta {
+                    id,
+                    name: Some("default".to_owned()),
+                    tags: Vec::new(),
+                    origin,
+                },
+                group_name: "default".to_owned(),
+                vpc,
+                ingress: Vec::new(),
+                egress: Vec::new(),
+            }) {
+                let all = |peer| SgRule {
+                    protocol: Protocol::All,
+                    l4: L4Match::Any,
+                    peer,
+                    description: None,
+                    origin: None,
+                };
+                self.b.add_sg_rule(g, false, all(SgPeer::Group(g)));
+                self.b
+                    .add_sg_rule(g, true, all(SgPeer::Cidr(Ipv4Net::default())));
+                self.default_sg_of.insert(vpc, g);
+            }
+        }
+        for i in self.of_type(&["aws_security_group"]) {
+            if self.r.one(i, "vpc_id").is_none() && !self.d.use_config {
+                let msg = format!(
+                    "security group `{}` has no `vpc_id`: it is in the account's default VPC, which is not in the input; skipped",
+                    self.addr(i)
+                );
+                let p = self.ptr(i);
+                self.say(Severity::Warning, "NO_VPC", &p, msg);
+                continue;
+            }
+            let Some(vpc) = self.vpc_ref(i, "vpc_id", "the security group is skipped") else {
+                continue;
+            };
+            let id = self.r.id(i);
+            let group_name = text(self.val(i, "name"))
+                .or_else(|| text(self.val(i, "name_prefix")))
+                .unwrap_or_else(|| self.addr(i));
+            let mut meta = self.meta(i, id);
+            if meta.name.is_none() {
+                meta.name = Some(group_name.clone());
+            }
+            self.b.add_security_group(SecurityGroup {
+                meta,
+                group_name,
+                vpc,
+                ingress: Vec::new(),
+                egress: Vec::new(),
+            });
+        }
+    }
+
+    /// The id of a VPC's default security group, from the VPC resource.
+    fn vpc_default_sg_id(&self, vpc: VpcIdx) -> Option<String> {
+        let id = &self.b.network().vpc(vpc).meta.id;
+        let i = (0..self.d.res.len()).find(|&i| {
+            self.d
+                .res
+                .get(i)
+                .is_some_and(|r| matches!(r.ty, "aws_vpc" | "aws_default_vpc"))
+                && self.r.id(i) == *id
+        })?;
+        self.r.one(i, "default_security_group_id")
+    }
+
+    fn subnets(&mut self) {
+        for i in self.of_type(&["aws_subnet"]) {
+            let Some(vpc) = self.vpc_ref(i, "vpc_id", "the subnet is skipped") else {
+                continue;
+            };
+            let Some(c) = self.r.one(i, "cidr_block") else {
+                let msg = format!(
+                    "the IPv4 CIDR of subnet `{}` is not known until apply (or it is IPv6-only); skipped",
+                    self.addr(i)
+                );
+                let p = self.vptr(i, "cidr_block");
+                self.say(Severity::Error, "CIDR_UNKNOWN", &p, msg);
+                continue;
+            };
+            let p = self.vptr(i, "cidr_block");
+            let Some(cidr) = self.cidr4(i, &c, &p) else {
+                continue;
+            };
+            let az = self
+                .r
+                .one(i, "availability_zone")
+                .or_else(|| self.r.one(i, "availability_zone_id"))
+                .unwrap_or_else(|| format!("{}?", self.b.network().vpc(vpc).region));
+            let ipv6_cidr = self
+                .r
+                .one(i, "ipv6_cidr_block")
+                .and_then(|c| c.parse().ok());
+            let meta = self.meta(i, self.r.id(i));
+            self.b.add_subnet(vpcnet_model::Subnet {
+                meta,
+                vpc,
+                cidr,
+                ipv6_cidr,
+                az,
+                route_table: None,
+                nacl: None,
+            });
+        }
+    }
+
+    fn associations(&mut self) {
+        for i in self.of_type(&["aws_route_table_association"]) {
+            if self.r.one(i, "subnet_id").is_none() && self.r.one(i, "gateway_id").is_some() {
+                let msg = format!(
+                    "`{}` associates a route table with a gateway (ingress routing), which is not modelled",
+                    self.addr(i)
+                );
+                let p = self.ptr(i);
+                self.say(Severity::Note, "NOT_MODELLED", &p, msg);
+                continue;
+            }
+            let Some(s) = self.subnet_ref(i, "subnet_id", "the association is skipped") else {
+                continue;
+            };
+            let Some(rt) = self.r.one(i, "route_table_id") else {
+                self.unresolved(
+                    i,
+                    "route_table_id",
+                    "route table",
+                    "the association is skipped",
+                );
+                continue;
+            };
+            match self.b.network().by_id(&rt) {
+                Some(AnyIdx::RouteTable(t)) => {
+                    self.b.associate_route_table(s, t);
+                }
+                _ => self.unknown_ref(
+                    i,
+                    "route_table_id",
+                    "route table",
+                    &rt,
+                    "the association is skipped",
+                ),
+            }
+        }
+        let mut pairs: Vec<(usize, String, String)> = Vec::new();
+        for i in self.of_type(&["aws_network_acl", "aws_default_network_acl"]) {
+            let acl = if self
+                .d
+                .res
+                .get(i)
+                .is_some_and(|r| r.ty == "aws_default_network_acl")
+            {
+                self.r.one(i, "default_network_acl_id")
+            } else {
+                Some(self.r.id(i))
+            };
+            let Some(acl) = acl else {
+                continue;
+            };
+            for s in self.r.attr(i, "subnet_ids") {
+                pairs.push((i, s, acl.clone()));
+            }
+        }
+        for i in self.of_type(&["aws_network_acl_association"]) {
+            match (self.r.one(i, "subnet_id"), self.r.one(i, "network_acl_id")) {
+                (Some(s), Some(a)) => pairs.push((i, s, a)),
+                (None, _) => {
+                    self.unresolved(i, "subnet_id", "subnet", "the association is skipped")
+                }
+                (_, None) => self.unresolved(
+                    i,
+                    "network_acl_id",
+                    "network ACL",
+                    "the association is skipped",
+                ),
+            }
+        }
+        for (i, s, a) in pairs {
+            let net = self.b.network();
+            match (net.by_id(&s), net.by_id(&a)) {
+                (Some(AnyIdx::Subnet(s)), Some(AnyIdx::NetworkAcl(a))) => {
+                    self.b.associate_network_acl(s, a);
+                }
+                (Some(AnyIdx::Subnet(_)), _) => self.unknown_ref(
+                    i,
+                    "network_acl_id",
+                    "network ACL",
+                    &a,
+                    "the association is skipped",
+                ),
+                _ => self.unknown_ref(i, "subnet_ids", "subnet", &s, "the association is skipped"),
+            }
+        }
+    }
+
+    fn eips(&mut self) {
+        for i in self.of_type(&["aws_eip"]) {
+            let public = self
+                .r
+                .one(i, "public_ip")
+                .and_then(|p| p.parse::<Ipv4Addr>().ok());
+            let alloc = self
+                .r
+                .one(i, "allocation_id")
+                .unwrap_or_else(|| self.r.id(i));
+            self.eip_alloc.insert(alloc, public);
+            self.eip_alloc.insert(self.r.id(i), public);
+            let private = self
+                .r
+                .one(i, "associate_with_private_ip")
+                .or_else(|| self.r.one(i, "private_ip"))
+                .and_then(|p| p.parse().ok());
+            let Some(public) = public else {
+                continue;
+            };
+            for target in [
+                self.r.one(i, "instance"),
+                self.r.one(i, "network_interface"),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                self.eip_on
+                    .entry(target)
+                    .or_default()
+                    .push((private, public));
+            }
+        }
+        for i in self.of_type(&["aws_eip_association"]) {
+            let public = self
+                .r
+                .one(i, "public_ip")
+                .and_then(|p| p.parse::<Ipv4Addr>().ok())
+                .or_else(|| {
+                    self.r
+                        .one(i, "allocation_id")
+                        .and_then(|a| self.eip_alloc.get(&a).copied().flatten())
+                });
+            let Some(public) = public else {
+                continue;
+            };
+            let private = self
+                .r
+                .one(i, "private_ip_address")
+                .and_then(|p| p.parse().ok());
+            for target in [
+                self.r.one(i, "instance_id"),
+                self.r.one(i, "network_interface_id"),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                self.eip_on
+                    .entry(target)
+                    .or_default()
+                    .push((private, public));
+            }
+        }
+    }
+
+    /// An address for an interface whose address AWS picks at apply: the lowest free
+    /// one in its subnet.
+    fn assign_ip(&mut self, i: usize, subnet: SubnetIdx) -> Option<Ipv4Addr> {
+        let s = self.b.network().subnet(subnet);
+        let (cidr, vpc) = (s.cidr, s.vpc);
+        let base = u32::from(cidr.network());
+        let size = 1u64 << (32 - u32::from(cidr.prefix_len()));
+        for off in 4..size.saturating_sub(1).min(65536) {
+            let ip = Ipv4Addr::from(base.wrapping_add(off as u32));
+            if self.used_ips.contains(&ip) || self.b.network().eni_by_private_ip(vpc, ip).is_some()
+            {
+                continue;
+            }
+            self.used_ips.insert(ip);
+            let msg = format!(
+                "the private address of `{}` is picked by AWS at apply; `{ip}`, the lowest free address of its subnet `{cidr}`, stands for it",
+                self.addr(i)
+            );
+            let p = self.vptr(i, "private_ip");
+            self.say(Severity::Note, "ADDRESS_ASSIGNED", &p, msg);
+            return Some(ip);
+        }
+        let msg = format!(
+            "subnet `{cidr}` of `{}` has no free address left",
+            self.addr(i)
+        );
+        let p = self.ptr(i);
+        self.say(Severity::Error, "SUBNET_FULL", &p, msg);
+        None
+    }
+
+    fn public_for(&self, ids: &[String], private: Ipv4Addr, primary: bool) -> Option<Ipv4Addr> {
+        ids.iter()
+            .filter_map(|id| self.eip_on.get(id))
+            .flatten()
+            .find_map(|(p, pubip)| match p {
+                Some(p) if *p == private => Some(*pubip),
+                None if primary => Some(*pubip),
+                _ => None,
+            })
+    }
+
+    fn instances(&mut self) {
+        for i in self.of_type(&["aws_instance"]) {
+            let Some(subnet) = self.subnet_ref(i, "subnet_id", "the instance is skipped") else {
+                continue;
+            };
+            let primary = match self
+                .r
+                .one(i, "private_ip")
+                .and_then(|p| p.parse::<Ipv4Addr>().ok())
+            {
+                Some(ip) => ip,
+                None => match self.assign_ip(i, subnet) {
+                    Some(ip) => ip,
+                    None => continue,
+                },
+            };
+            let vpc = self.b.network().vpc_of_subnet(subnet);
+            let mut sg_list = self.r.attr(i, "vpc_security_group_ids");
+            sg_list.retain(|s| !s.is_empty());
+            let mut sgs = self.sg_ids(i, sg_list, "vpc_security_group_ids");
+            if sgs.is_empty() {
+                sgs.extend(self.default_sg_of.get(&vpc).copied());
+            }
+            let id = self.r.id(i);
+            let eni_id = self
+                .r
+                .one(i, "primary_network_interface_id")
+                .unwrap_or_else(|| format!("eni-tf-{}", self.addr(i)));
+            let mut public = self
+                .r
+                .one(i, "public_ip")
+                .and_then(|p| p.parse::<Ipv4Addr>().ok());
+            if let Some(p) = self.public_for(&[id.clone(), eni_id.clone()], primary, true) {
+                public = Some(p);
+            }
+            if public.is_none() && boolean(self.val(i, "associate_public_ip_address")) == Some(true)
+            {
+                let msg = format!(
+                    "`{}` gets a public address at apply, which is not known; it is left without one",
+                    self.addr(i)
+                );
+                let p = self.vptr(i, "public_ip");
+                self.say(Severity::Note, "PUBLIC_IP_UNKNOWN", &p, msg);
+            }
+            let mut ips = vec![PrivateIp {
+                addr: primary,
+                public,
+            }];
+            for s in self.r.attr(i, "secondary_private_ips") {
+                if let Ok(a) = s.parse::<Ipv4Addr>() {
+                    let public = self.public_for(&[id.clone(), eni_id.clone()], a, false);
+                    ips.push(PrivateIp { addr: a, public });
+                }
+            }
+            let sdc = boolean(self.val(i, "source_dest_check")).unwrap_or(true);
+            let state = text(self.val(i, "instance_state")).unwrap_or_else(|| "running".to_owned());
+            let meta = self.meta(i, id);
+            // AWS does not copy an instance's tags onto its interface.
+            let mut eni_meta = Meta::new(eni_id, None);
+            eni_meta.origin = meta.origin.clone();
+            let Some(inst) = self.b.add_instance(vpcnet_model::Instance {
+                meta,
+                interfaces: Vec::new(),
+                state,
+                forwarding: None,
+            }) else {
+                continue;
+            };
+            self.b.add_interface(Interface {
+                meta: eni_meta,
+                subnet,
+                private_ips: ips,
+                security_groups: sgs,
+                source_dest_check: sdc,
+                owner: InterfaceOwner::Instance(inst),
+            });
+        }
+    }
+
+    fn interfaces(&mut self) {
+        let mut extra_sg: HashMap<String, Vec<(usize, String)>> = HashMap::new();
+        for i in self.of_type(&["aws_network_interface_sg_attachment"]) {
+            match (
+                self.r.one(i, "network_interface_id"),
+                self.r.one(i, "security_group_id"),
+            ) {
+                (Some(e), Some(g)) => extra_sg.entry(e).or_default().push((i, g)),
+                (None, _) => self.unresolved(
+                    i,
+                    "network_interface_id",
+                    "network interface",
+                    "the attachment is skipped",
+                ),
+                (_, None) => self.unresolved(
+                    i,
+                    "security_group_id",
+                    "security group",
+                    "the attachment is skipped",
+                ),
+            }
+        }
+        for i in self.of_type(&["aws_network_interface"]) {
+            let Some(subnet) = self.subnet_ref(i, "subnet_id", "the interface is skipped") else {
+                continue;
+            };
+            let id = self.r.id(i);
+            let mut addrs: Vec<Ipv4Addr> = Vec::new();
+            if let Some(p) = self.r.one(i, "private_ip").and_then(|p| p.parse().ok()) {
+                addrs.push(p);
+            }
+            for s in self.r.attr(i, "private_ips") {
+                if let Ok(a) = s.parse::<Ipv4Addr>() {
+                    if !addrs.contains(&a) {
+                        addrs.push(a);
+                    }
+                }
+            }
+            if addrs.is_empty() {
+                match self.assign_ip(i, subnet) {
+                    Some(a) => addrs.push(a),
+                    None => continue,
+                }
+            }
+            let ips: Vec<PrivateIp> = addrs
+                .iter()
+                .enumerate()
+                .map(|(k, a)| PrivateIp {
+                    addr: *a,
+                    public: self.public_for(std::slice::from_ref(&id), *a, k == 0),
+                })
+                .collect();
+            let vpc = self.b.network().vpc_of_subnet(subnet);
+            let list = self.r.attr(i, "security_groups");
+            let mut sgs = self.sg_ids(i, list, "security_groups");
+            for (a, g) in extra_sg.remove(&id).unwrap_or_default() {
+                sgs.extend(self.sg_ids(a, vec![g], "security_group_id"));
+            }
+            if sgs.is_empty() {
+                sgs.extend(self.default_sg_of.get(&vpc).copied());
+            }
+            let owner = self
+                .val(i, "attachment")
+                .and_then(|a| items(Some(a)).first())
+                .and_then(|a| text(a.get("instance")))
+                .and_then(|inst| match self.b.network().by_id(&inst) {
+                    Some(AnyIdx::Instance(x)) => Some(InterfaceOwner::Instance(x)),
+                    _ => None,
+                })
+                .unwrap_or(InterfaceOwner::None);
+            let sdc = boolean(self.val(i, "source_dest_check")).unwrap_or(true);
+            let meta = self.meta(i, id);
+            self.b.add_interface(Interface {
+                meta,
+                subnet,
+                private_ips: ips,
+                security_groups: sgs,
+                source_dest_check: sdc,
+                owner,
+            });
+        }
+        // Attachments to instances' primary interfaces, added already.
+        let mut rest: Vec<(String, Vec<(usize, String)>)> = extra_sg.into_iter().collect();
+        rest.sort();
+        for (eni, list) in rest {
+            for (a, _) in list {
+                self.unknown_ref(
+                    a,
+                    "network_interface_id",
+                    "network interface",
+                    &eni,
+                    "the attachment is skipped",
+                );
+            }
+        }
+    }
+
+    fn nats(&mut self) {
+        for i in self.of_type(&["aws_nat_gateway"]) {
+            let Some(subnet) = self.subnet_ref(i, "subnet_id", "the NAT gateway is skipped") else {
+                continue;
+            };
+            let private = match self
+                .r
+                .one(i, "private_ip")
+                .and_then(|p| p.parse::<Ipv4Addr>().ok())
+            {
+                Some(ip) => ip,
+                None => match self.assign_ip(i, subnet) {
+                    Some(ip) => ip,
+                    None => continue,
+                },
+            };
+            let connectivity = match self.r.one(i, "connectivity_type").as_deref() {
+                Some("private") => NatConnectivity::Private,
+                _ => NatConnectivity::Public,
+            };
+            let mut public = self
+                .r
+                .one(i, "public_ip")
+                .and_then(|p| p.parse::<Ipv4Addr>().ok());
+            if public.is_none() && connectivity == NatConnectivity::Public {
+                public = self
+                    .r
+                    .one(i, "allocation_id")
+                    .and_then(|a| self.eip_alloc.get(&a).copied().flatten());
+                if public.is_none() {
+                    let msg = format!(
+                        "the Elastic IP of NAT gateway `{}` is not known until apply; the gateway has no public address in the model",
+                        self.addr(i)
+                    );
+                    let p = self.vptr(i, "allocation_id");
+                    self.say(Severity::Note, "PUBLIC_IP_UNKNOWN", &p, msg);
+                }
+            }
+            let id = self.r.id(i);
+            let eni_id = self
+                .r
+                .one(i, "network_interface_id")
+                .unwrap_or_else(|| format!("eni-tf-{}", self.addr(i)));
+            let meta = self.meta(i, id);
+            let mut eni_meta = Meta::new(eni_id, None);
+            eni_meta.origin = meta.origin.clone();
+            let state = text(self.val(i, "state")).unwrap_or_else(|| "available".to_owned());
+            self.b.add_nat_gateway(
+                meta,
+                connectivity,
+                Interface {
+                    meta: eni_meta,
+                    subnet,
+                    private_ips: vec![PrivateIp {
+                        addr: private,
+                        public,
+                    }],
+                    security_groups: Vec::new(),
+                    source_dest_check: true,
+                    owner: InterfaceOwner::None,
+                },
+                state,
+            );
+        }
+    }
+
+    fn dns_flag(&self, i: usize, block: &str) -> Option<bool> {
+        let b = self.val(i, block)?;
+        let b = match b {
+            Value::Array(a) => a.first()?,
+            other => other,
+        };
+        boolean(b.get("allow_remote_vpc_dns_resolution"))
+    }
+
+    fn peerings(&mut self) {
+        let accepters: Vec<(usize, Option<String>)> = self
+            .of_type(&["aws_vpc_peering_connection_accepter"])
+            .into_iter()
+            .map(|a| (a, self.r.one(a, "vpc_peering_connection_id")))
+            .collect();
+        let options: Vec<(usize, Option<String>)> = self
+            .of_type(&["aws_vpc_peering_connection_options"])
+            .into_iter()
+            .map(|a| (a, self.r.one(a, "vpc_peering_connection_id")))
+            .collect();
+        for i in self.of_type(&["aws_vpc_peering_connection"]) {
+            let Some(requester) = self.vpc_ref(i, "vpc_id", "the peering is skipped") else {
+                continue;
+            };
+            let Some(peer) = self.r.one(i, "peer_vpc_id") else {
+                self.unresolved(i, "peer_vpc_id", "VPC", "the peering is skipped");
+                continue;
+            };
+            let Some(AnyIdx::Vpc(accepter)) = self.b.network().by_id(&peer) else {
+                // Reported when the external VPC could not be made.
+                continue;
+            };
+            let id = self.r.id(i);
+            let acc: Vec<usize> = accepters
+                .iter()
+                .filter(|(_, p)| p.as_deref() == Some(id.as_str()))
+                .map(|(a, _)| *a)
+                .collect();
+            let known = text(self.val(i, "accept_status")).and_then(|s| PeeringStatus::parse(&s));
+            let auto = boolean(self.val(i, "auto_accept")).unwrap_or(false);
+            let accepted = acc.iter().any(|&a| {
+                boolean(self.val(a, "auto_accept")).unwrap_or(false)
+                    || text(self.val(a, "accept_status")).as_deref() == Some("active")
+            });
+            let status = match known {
+                Some(s) if !(auto || accepted) || s == PeeringStatus::Active => s,
+                _ if auto || accepted => PeeringStatus::Active,
+                _ => PeeringStatus::PendingAcceptance,
+            };
+            if status == PeeringStatus::PendingAcceptance {
+                let msg = format!(
+                    "peering `{}` is not accepted in the input (no `auto_accept` and no `aws_vpc_peering_connection_accepter`); it stays `pending-acceptance` and carries no traffic",
+                    self.addr(i)
+                );
+                let p = self.ptr(i);
+                self.say(Severity::Note, "PEERING_PENDING", &p, msg);
+            }
+            let mut req_dns = self.dns_flag(i, "requester").unwrap_or(false);
+            let mut acc_dns = self.dns_flag(i, "accepter").unwrap_or(false);
+            for &a in &acc {
+                if let Some(f) = self.dns_flag(a, "accepter") {
+                    acc_dns = f;
+                }
+                if let Some(f) = self.dns_flag(a, "requester") {
+                    req_dns = f;
+                }
+            }
+            for (o, p) in &options {
+                if p.as_deref() == Some(id.as_str()) {
+                    if let Some(f) = self.dns_flag(*o, "accepter") {
+                        acc_dns = f;
+                    }
+                    if let Some(f) = self.dns_flag(*o, "requester") {
+                        req_dns = f;
+                    }
+                }
+            }
+            let meta = self.meta(i, id);
+            self.b.add_peering(Peering {
+                meta,
+                requester,
+                accepter,
+                status,
+                requester_dns_resolution: req_dns,
+                accepter_dns_resolution: acc_dns,
+            });
+        }
+    }
+
+    fn add_routes(&mut self) {
+        let routes = std::mem::take(&mut self.routes);
+        for rs in routes {
+            let i = rs.res;
+            let Some(AnyIdx::RouteTable(t)) = self.b.network().by_id(&rs.table) else {
+                let msg = format!(
+                    "route table `{}` of `{}` is not in the input; the route is skipped",
+                    rs.table,
+                    self.addr(i)
+                );
+                self.say(Severity::Error, "UNKNOWN_REFERENCE", &rs.ptr, msg);
+                continue;
+            };
+            let destination = match &rs.dest {
+                DestSpec::V4(c) => match self.cidr4(i, c, &rs.ptr) {
+                    Some(n) => RouteDest::Cidr(n),
+                    None => continue,
+                },
+                DestSpec::V6(c) => match c.parse::<Ipv6Net>() {
+                    Ok(n) => RouteDest::Ipv6(n),
+                    Err(_) => {
+                        let msg = format!("`{c}` of `{}` is not an IPv6 CIDR", self.addr(i));
+                        self.say(Severity::Error, "BAD_CIDR", &rs.ptr, msg);
+                        continue;
+                    }
+                },
+                DestSpec::PrefixList(p) => match self.b.network().by_id(p) {
+                    Some(AnyIdx::PrefixList(x)) => RouteDest::PrefixList(x),
+                    _ => {
+                        let msg = format!(
+                            "prefix list `{p}` of a route of `{}` is not in the input (an AWS-managed list?); the route is skipped",
+                            self.addr(i)
+                        );
+                        self.say(Severity::Warning, "UNKNOWN_REFERENCE", &rs.ptr, msg);
+                        continue;
+                    }
+                },
+            };
+            let Some((field, id)) = rs.target.clone() else {
+                let msg = format!(
+                    "a route of `{}` has no known target (`gateway_id`, `nat_gateway_id`, `vpc_peering_connection_id`, …); skipped",
+                    self.addr(i)
+                );
+                self.say(Severity::Error, "UNRESOLVED_REFERENCE", &rs.ptr, msg);
+                continue;
+            };
+            let net = self.b.network();
+            let found = net.by_id(&id);
+            let target = match (field, found) {
+                (_, _) if id == "local" => RouteTarget::Local,
+                (_, Some(AnyIdx::InternetGateway(g))) => RouteTarget::InternetGateway(g),
+                (_, Some(AnyIdx::NatGateway(n))) => RouteTarget::NatGateway(n),
+                (_, Some(AnyIdx::Peering(p))) => RouteTarget::Peering(p),
+                (_, Some(AnyIdx::Interface(e))) => RouteTarget::Interface(e),
+                (_, Some(AnyIdx::Instance(x))) => RouteTarget::Instance(x),
+                ("transit_gateway_id", _) => RouteTarget::TransitGateway(id.clone()),
+                ("vpc_endpoint_id", _) => RouteTarget::VpcEndpoint(id.clone()),
+                ("gateway_id", _) if id.starts_with("vgw-") => RouteTarget::VpnGateway(id.clone()),
+                ("gateway_id", _) if id.starts_with("vpce-") => {
+                    RouteTarget::VpcEndpoint(id.clone())
+                }
+                ("egress_only_gateway_id", _) => {
+                    RouteTarget::Other("egress-only-internet-gateway".to_owned(), id.clone())
+                }
+                ("carrier_gateway_id" | "local_gateway_id" | "core_network_arn", _) => {
+                    RouteTarget::Other(field.trim_end_matches("_id").replace('_', "-"), id.clone())
+                }
+                (f, _) => {
+                    let kind = f.trim_end_matches("_id").replace('_', "-");
+                    let msg = format!(
+                        "`{f}` of a route of `{}` names `{id}`, which is not in the input; the route is kept and ends traces there",
+                        self.addr(i)
+                    );
+                    self.say(Severity::Warning, "UNKNOWN_REFERENCE", &rs.ptr, msg);
+                    RouteTarget::Other(kind, id.clone())
+                }
+            };
+            let origin = self.loc(&rs.ptr);
+            self.b.add_route(
+                t,
+                Route {
+                    destination,
+                    target,
+                    active: true,
+                    origin,
+                },
+            );
+        }
+    }
+
+    fn prefix_list(&mut self, i: usize, id: &str, ptr: &str) -> Option<PrefixListIdx> {
+        match self.b.network().by_id(id) {
+            Some(AnyIdx::PrefixList(p)) => Some(p),
+            _ => {
+                let msg = format!(
+                    "prefix list `{id}` of `{}` is not in the input (an AWS-managed list?); that part of the rule is left out",
+                    self.addr(i)
+                );
+                self.say(Severity::Warning, "UNKNOWN_REFERENCE", ptr, msg);
+                None
+            }
+        }
+    }
+
+    fn group_peer(&mut self, i: usize, id: &str, ptr: &str) -> SgPeer {
+        match self.b.network().by_id(id) {
+            Some(AnyIdx::SecurityGroup(g)) => SgPeer::Group(g),
+            _ => {
+                let msg = format!(
+                    "security group `{id}` named by `{}` is not in the input; the rule referencing it never matches",
+                    self.addr(i)
+                );
+                self.say(Severity::Note, "UNKNOWN_REFERENCE", ptr, msg);
+                SgPeer::UnknownGroup(id.to_owned())
+            }
+        }
+    }
+
+    /// The peers of one rule: CIDRs, IPv6 CIDRs, prefix lists, groups and `self`.
+    #[allow(clippy::too_many_arguments)] // one call per rule shape; a struct would only rename them
+    fn peers(
+        &mut self,
+        i: usize,
+        own: SgIdx,
+        cidrs: Vec<String>,
+        v6: Vec<String>,
+        pls: Vec<String>,
+        groups: Vec<String>,
+        self_ref: bool,
+        ptr: &str,
+    ) -> Vec<SgPeer> {
+        let mut out = Vec::new();
+        for c in cidrs {
+            if let Some(n) = self.cidr4(i, &c, ptr) {
+                out.push(SgPeer::Cidr(n));
+            }
+        }
+        for c in v6 {
+            if let Ok(n) = c.parse::<Ipv6Net>() {
+                out.push(SgPeer::Ipv6(n));
+            }
+        }
+        for p in pls {
+            if let Some(x) = self.prefix_list(i, &p, ptr) {
+                out.push(SgPeer::PrefixList(x));
+            }
+        }
+        for g in groups {
+            let peer = self.group_peer(i, &g, ptr);
+            out.push(peer);
+        }
+        if self_ref {
+            out.push(SgPeer::Group(own));
+        }
+        out
+    }
+
+    fn sg_rules(&mut self) {
+        // Inline rules.
+        for i in self.of_type(&["aws_security_group", "aws_default_security_group"]) {
+            let own = if self
+                .d
+                .res
+                .get(i)
+                .is_some_and(|r| r.ty == "aws_default_security_group")
+            {
+                let Some(AnyIdx::Vpc(v)) = self
+                    .r
+                    .one(i, "vpc_id")
+                    .and_then(|v| self.b.network().by_id(&v))
+                else {
+                    continue;
+                };
+                match self.default_sg_of.get(&v) {
+                    Some(g) => *g,
+                    None => continue,
+                }
+            } else {
+                match self.b.network().by_id(&self.r.id(i)) {
+                    Some(AnyIdx::SecurityGroup(g)) => g,
+                    _ => continue,
+                }
+            };
+            for (dir, egress) in [("ingress", false), ("egress", true)] {
+                let list = items(self.val(i, dir)).to_vec();
+                for (j, item) in list.iter().enumerate() {
+                    let ptr = format!("{}/values/{dir}/{j}", self.ptr(i));
+                    let Some((protocol, l4)) = self.l4(
+                        i,
+                        text(item.get("protocol")),
+                        num(item.get("from_port")),
+                        num(item.get("to_port")),
+                        &ptr,
+                        None,
+                    ) else {
+                        continue;
+                    };
+                    let get = |me: &Self, a: &str| me.r.block_attr(i, dir, item, a);
+                    let (c, v6, pl, g) = (
+                        get(self, "cidr_blocks"),
+                        get(self, "ipv6_cidr_blocks"),
+                        get(self, "prefix_list_ids"),
+                        get(self, "security_groups"),
+                    );
+                    let self_ref = boolean(item.get("self")).unwrap_or(false);
+                    let description = text(item.get("description"));
+                    for peer in self.peers(i, own, c, v6, pl, g, self_ref, &ptr) {
+                        let rule = SgRule {
+                            protocol,
+                            l4,
+                            peer,
+                            description: description.clone(),
+                            origin: self.loc(&ptr),
+                        };
+                        self.b.add_sg_rule(own, egress, rule);
+                    }
+                }
+            }
+        }
+        // aws_security_group_rule.
+        for i in self.of_type(&["aws_security_group_rule"]) {
+            let Some(own) = self.rule_group(i) else {
+                continue;
+            };
+            let ptr = format!("{}/values", self.ptr(i));
+            let egress = match text(self.val(i, "type")).as_deref() {
+                Some("egress") => true,
+                Some("ingress") => false,
+                other => {
+                    let msg = format!(
+                        "`type` of `{}` is `{}`, neither `ingress` nor `egress`; skipped",
+                        self.addr(i),
+                        other.unwrap_or("")
+                    );
+                    let p = self.vptr(i, "type");
+                    self.say(Severity::Error, "BAD_VALUE", &p, msg);
+                    continue;
+                }
+            };
+            let Some((protocol, l4)) = self.l4(
+                i,
+                text(self.val(i, "protocol")),
+                num(self.val(i, "from_port")),
+                num(self.val(i, "to_port")),
+                &ptr,
+                None,
+            ) else {
+                continue;
+            };
+            let c = self.r.attr(i, "cidr_blocks");
+            let v6 = self.r.attr(i, "ipv6_cidr_blocks");
+            let pl = self.r.attr(i, "prefix_list_ids");
+            let g = self.r.attr(i, "source_security_group_id");
+            let self_ref = boolean(self.val(i, "self")).unwrap_or(false);
+            let peers = self.peers(i, own, c, v6, pl, g, self_ref, &ptr);
+            if peers.is_empty() {
+                let msg = format!(
+                    "`{}` has no known peer (CIDR, prefix list, group or `self`); skipped",
+                    self.addr(i)
+                );
+                self.say(Severity::Error, "UNRESOLVED_REFERENCE", &ptr, msg);
+            }
+            let description = text(self.val(i, "description"));
+            for peer in peers {
+                let origin = self.loc(&self.ptr(i));
+                self.b.add_sg_rule(
+                    own,
+                    egress,
+                    SgRule {
+                        protocol,
+                        l4,
+                        peer,
+                        description: description.clone(),
+                        origin,
+                    },
+                );
+            }
+        }
+        // aws_vpc_security_group_{ingress,egress}_rule.
+        for i in self.of_type(&[
+            "aws_vpc_security_group_ingress_rule",
+            "aws_vpc_security_group_egress_rule",
+        ]) {
+            let Some(own) = self.rule_group(i) else {
+                continue;
+            };
+            let egress = self
+                .d
+                .res
+                .get(i)
+                .is_some_and(|r| r.ty == "aws_vpc_security_group_egress_rule");
+            let ptr = format!("{}/values", self.ptr(i));
+            let Some((protocol, l4)) = self.l4(
+                i,
+                text(self.val(i, "ip_protocol")),
+                num(self.val(i, "from_port")),
+                num(self.val(i, "to_port")),
+                &ptr,
+                None,
+            ) else {
+                continue;
+            };
+            let c = self.r.attr(i, "cidr_ipv4");
+            let v6 = self.r.attr(i, "cidr_ipv6");
+            let pl = self.r.attr(i, "prefix_list_id");
+            let g = self.r.attr(i, "referenced_security_group_id");
+            let peers = self.peers(i, own, c, v6, pl, g, false, &ptr);
+            if peers.is_empty() {
+                let msg = format!("`{}` has no known peer (`cidr_ipv4`, `cidr_ipv6`, `prefix_list_id` or `referenced_security_group_id`); skipped", self.addr(i));
+                self.say(Severity::Error, "UNRESOLVED_REFERENCE", &ptr, msg);
+            }
+            let description = text(self.val(i, "description"));
+            for peer in peers {
+                let origin = self.loc(&self.ptr(i));
+                self.b.add_sg_rule(
+                    own,
+                    egress,
+                    SgRule {
+                        protocol,
+                        l4,
+                        peer,
+                        description: description.clone(),
+                        origin,
+                    },
+                );
+            }
+        }
+    }
+
+    fn rule_group(&mut self, i: usize) -> Option<SgIdx> {
+        let Some(id) = self.r.one(i, "security_group_id") else {
+            self.unresolved(
+                i,
+                "security_group_id",
+                "security group",
+                "the rule is skipped",
+            );
+            return None;
+        };
+        match self.b.network().by_id(&id) {
+            Some(AnyIdx::SecurityGroup(g)) => Some(g),
+            _ => {
+                self.unknown_ref(
+                    i,
+                    "security_group_id",
+                    "security group",
+                    &id,
+                    "the rule is skipped",
+                );
+                None
+            }
+        }
+    }
+}
