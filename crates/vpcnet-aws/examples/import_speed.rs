@@ -232,10 +232,15 @@ fn measure(label: &str, files: &[SnapshotFile]) {
 }
 
 fn main() {
-    let vpcs: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(600);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, dir, n] = args.as_slice() {
+        if flag == "--write" {
+            let vpcs: usize = n.parse().unwrap_or(600);
+            write_snapshot(std::path::Path::new(dir), vpcs);
+            return;
+        }
+    }
+    let vpcs: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(600);
     let mut pretty_files = Vec::new();
     let mut compact_files = Vec::new();
     for (f, start) in (0..vpcs).step_by(10).enumerate() {
@@ -254,4 +259,26 @@ fn main() {
     }
     measure("as the AWS CLI prints it", &pretty_files);
     measure("without indentation     ", &compact_files);
+}
+
+/// `--write DIR VPCS`: the same snapshot as files on disk, as the AWS CLI prints them,
+/// for measuring the whole command (`vpcnet check DIR`) with `/usr/bin/time -v`.
+fn write_snapshot(dir: &std::path::Path, vpcs: usize) {
+    let mut bytes = 0usize;
+    for (f, start) in (0..vpcs).step_by(10).enumerate() {
+        let account = format!("{:012}", 100_000_000_000u64 + f as u64);
+        let folder_dir = dir.join(format!("aws_configs/accounts/{account}/us-east-1"));
+        std::fs::create_dir_all(&folder_dir).expect("create the snapshot folder");
+        for (key, items) in folder(&account, start, (start + 10).min(vpcs)) {
+            let text = pretty(&json!({ key: items }));
+            bytes += text.len();
+            std::fs::write(folder_dir.join(format!("{key}.json")), text)
+                .expect("write a snapshot file");
+        }
+    }
+    println!(
+        "wrote {vpcs} VPCs, {:.1} MB, into {}",
+        bytes as f64 / 1e6,
+        dir.display()
+    );
 }
