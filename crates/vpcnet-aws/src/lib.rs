@@ -31,7 +31,7 @@ mod pos;
 mod raw;
 mod walk;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use vpcnet_model::{Diagnostic, NetworkBuilder};
@@ -113,46 +113,6 @@ pub fn load_files(builder: &mut NetworkBuilder, files: &[SnapshotFile]) -> Snaps
 /// Fills in line and column for the diagnostics that point into `file`, whose text is
 /// `text`. Pointers that name a missing key fall back to the nearest parent.
 pub fn locate(file: &str, text: &str, diags: &mut [Diagnostic]) {
-    let ours = |d: &Diagnostic| {
-        d.location.as_ref().is_some_and(|l| {
-            l.file.as_deref() == Some(file) && l.line.is_none() && l.pointer.is_some()
-        })
-    };
-    let mut wanted = HashSet::new();
-    for d in diags.iter().filter(|d| ours(d)) {
-        let mut p = d
-            .location
-            .as_ref()
-            .and_then(|l| l.pointer.clone())
-            .unwrap_or_default();
-        loop {
-            wanted.insert(p.clone());
-            match p.rfind('/') {
-                Some(i) => p.truncate(i),
-                None => break,
-            }
-        }
-    }
-    if wanted.is_empty() {
-        return;
-    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let found = pos::find(text, &wanted);
-    for d in diags.iter_mut().filter(|d| ours(d)) {
-        let Some(loc) = d.location.as_mut() else {
-            continue;
-        };
-        let mut p = loc.pointer.clone().unwrap_or_default();
-        loop {
-            if let Some((line, col)) = found.get(&p) {
-                loc.line = Some(*line);
-                loc.column = Some(*col);
-                break;
-            }
-            match p.rfind('/') {
-                Some(i) => p.truncate(i),
-                None => break,
-            }
-        }
-    }
+    vpcnet_model::fill_positions(file, diags, |wanted| pos::find(text, wanted));
 }

@@ -1,5 +1,6 @@
 //! Findings as data: every loader and analysis returns these beside its result.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// How bad a finding is.
@@ -147,5 +148,57 @@ impl fmt::Display for Diagnostic {
             write!(f, " (at {loc})")?;
         }
         Ok(())
+    }
+}
+
+/// Fills in line and column for the diagnostics that point into `file` by JSON pointer
+/// but have no line yet. `find` maps the pointers asked for to 1-based (line, column)
+/// in one pass over the text; a pointer to a missing key falls back to its nearest
+/// parent. Shared by every importer: only the way of finding positions differs.
+pub fn fill_positions(
+    file: &str,
+    diags: &mut [Diagnostic],
+    find: impl FnOnce(&HashSet<String>) -> HashMap<String, (u32, u32)>,
+) {
+    let ours = |d: &Diagnostic| {
+        d.location.as_ref().is_some_and(|l| {
+            l.file.as_deref() == Some(file) && l.line.is_none() && l.pointer.is_some()
+        })
+    };
+    let mut wanted = HashSet::new();
+    for d in diags.iter().filter(|d| ours(d)) {
+        let mut p = d
+            .location
+            .as_ref()
+            .and_then(|l| l.pointer.clone())
+            .unwrap_or_default();
+        loop {
+            wanted.insert(p.clone());
+            match p.rfind('/') {
+                Some(i) => p.truncate(i),
+                None => break,
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return;
+    }
+    let found = find(&wanted);
+    for d in diags.iter_mut().filter(|d| ours(d)) {
+        let Some(loc) = d.location.as_mut() else {
+            continue;
+        };
+        let mut p = loc.pointer.clone().unwrap_or_default();
+        loop {
+            if let Some((line, col)) = found.get(&p) {
+                loc.line = Some(*line);
+                loc.column = Some(*col);
+                break;
+            }
+            match p.rfind('/') {
+                Some(i) => p.truncate(i),
+                None => break,
+            }
+        }
     }
 }

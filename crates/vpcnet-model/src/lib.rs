@@ -33,7 +33,7 @@ mod net;
 mod proto;
 
 pub use builder::NetworkBuilder;
-pub use diag::{Diagnostic, Location, Severity};
+pub use diag::{fill_positions, Diagnostic, Location, Severity};
 pub use index::AnyIdx;
 pub use net::*;
 pub use proto::{proto_name, IcmpMatch, L4Match, PortRange, Protocol};

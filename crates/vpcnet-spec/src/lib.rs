@@ -22,7 +22,6 @@ mod lower;
 pub mod raw;
 mod yaml;
 
-use std::collections::HashSet;
 use std::fmt;
 
 use vpcnet_model::{Diagnostic, Location, NetworkBuilder};
@@ -125,47 +124,7 @@ pub fn lower_into(builder: &mut NetworkBuilder, file: Option<&str>, spec: &Spec)
 /// Fills in line and column for the diagnostics that point into `file`, whose text is
 /// `text`. Pointers that name a missing key fall back to the nearest parent.
 pub fn locate(file: &str, text: &str, diags: &mut [Diagnostic]) {
-    let mut wanted = HashSet::new();
-    let ours = |d: &Diagnostic| {
-        d.location.as_ref().is_some_and(|l| {
-            l.file.as_deref() == Some(file) && l.line.is_none() && l.pointer.is_some()
-        })
-    };
-    for d in diags.iter().filter(|d| ours(d)) {
-        let mut p = d
-            .location
-            .as_ref()
-            .and_then(|l| l.pointer.clone())
-            .unwrap_or_default();
-        loop {
-            wanted.insert(p.clone());
-            match p.rfind('/') {
-                Some(i) => p.truncate(i),
-                None => break,
-            }
-        }
-    }
-    if wanted.is_empty() {
-        return;
-    }
-    let found = yaml::locate(text, &wanted);
-    for d in diags.iter_mut().filter(|d| ours(d)) {
-        let Some(loc) = d.location.as_mut() else {
-            continue;
-        };
-        let mut p = loc.pointer.clone().unwrap_or_default();
-        loop {
-            if let Some((line, col)) = found.get(&p) {
-                loc.line = Some(*line);
-                loc.column = Some(*col);
-                break;
-            }
-            match p.rfind('/') {
-                Some(i) => p.truncate(i),
-                None => break,
-            }
-        }
-    }
+    vpcnet_model::fill_positions(file, diags, |wanted| yaml::locate(text, wanted));
 }
 
 /// The JSON Schema of the spec, pretty-printed, for editors.
