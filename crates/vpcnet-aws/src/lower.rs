@@ -229,45 +229,27 @@ impl<'a, 'b> Lowerer<'a, 'b> {
     }
 
     fn vpc(&self, id: &str) -> Option<VpcIdx> {
-        match self.by_id(id) {
-            Some(AnyIdx::Vpc(v)) => Some(v),
-            _ => None,
-        }
+        self.b.network().by_id_as(id)
     }
 
     fn subnet(&self, id: &str) -> Option<SubnetIdx> {
-        match self.by_id(id) {
-            Some(AnyIdx::Subnet(v)) => Some(v),
-            _ => None,
-        }
+        self.b.network().by_id_as(id)
     }
 
     fn sg(&self, id: &str) -> Option<SgIdx> {
-        match self.by_id(id) {
-            Some(AnyIdx::SecurityGroup(v)) => Some(v),
-            _ => None,
-        }
+        self.b.network().by_id_as(id)
     }
 
     fn prefix_list(&self, id: &str) -> Option<PrefixListIdx> {
-        match self.by_id(id) {
-            Some(AnyIdx::PrefixList(v)) => Some(v),
-            _ => None,
-        }
+        self.b.network().by_id_as(id)
     }
 
     fn instance(&self, id: &str) -> Option<InstanceIdx> {
-        match self.by_id(id) {
-            Some(AnyIdx::Instance(v)) => Some(v),
-            _ => None,
-        }
+        self.b.network().by_id_as(id)
     }
 
     fn eni(&self, id: &str) -> Option<EniIdx> {
-        match self.by_id(id) {
-            Some(AnyIdx::Interface(v)) => Some(v),
-            _ => None,
-        }
+        self.b.network().by_id_as(id)
     }
 
     /// Parses an IPv4 CIDR; `ptr` makes the pointer, only for a finding.

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::net::Ipv4Addr;
 
-use vpcnet_model::{AnyIdx, EniIdx, Network};
+use vpcnet_model::{AnyIdx, EniIdx, Network, VpcIdx};
 
 use crate::eval::is_internet_routable;
 use crate::trace::Endpoint;
@@ -103,13 +103,11 @@ fn private_owner(net: &Network, input: &str) -> Result<Option<(EniIdx, Ipv4Addr)
         return Ok(None);
     };
     if let Some(v) = vpc {
-        let vidx = match net.by_id(v) {
-            Some(AnyIdx::Vpc(x)) => Some(x),
-            _ => net.by_name(v).iter().find_map(|i| match i {
-                AnyIdx::Vpc(x) => Some(*x),
-                _ => None,
-            }),
-        };
+        let vidx = net.by_id_as::<VpcIdx>(v).or_else(|| {
+            net.by_name(v)
+                .iter()
+                .find_map(|i| VpcIdx::try_from(*i).ok())
+        });
         let Some(vidx) = vidx else {
             return Err(err(input, format!("no VPC named `{v}`")));
         };

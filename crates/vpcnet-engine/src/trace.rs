@@ -1012,19 +1012,19 @@ pub fn trace(net: &Network, q: &Query) -> Trace {
     };
     let outcome = fwd.run(pkt, start, &mut ct);
     let mut translations = std::mem::take(&mut fwd.translations);
+    // A forward path that ends without delivery: no reply to trace.
+    let blocked_forward = |hops: Vec<Hop>, b: Blocked, translations: Vec<Translation>| Trace {
+        query: *q,
+        forward: Path {
+            hops,
+            blocked: Some(b),
+        },
+        ret: None,
+        translations,
+        caveats: caveats(net),
+    };
     let (end, delivered) = match outcome {
-        Err(b) => {
-            return Trace {
-                query: *q,
-                forward: Path {
-                    hops: fwd.hops,
-                    blocked: Some(b),
-                },
-                ret: None,
-                translations,
-                caveats: caveats(net),
-            };
-        }
+        Err(b) => return blocked_forward(fwd.hops, b, translations),
         Ok(x) => x,
     };
     // Delivered somewhere: is it where the user meant?
@@ -1037,16 +1037,7 @@ pub fn trace(net: &Network, q: &Query) -> Trace {
                 fwd.eni_label(want)
             );
             let b = fwd.drop_at(res(*got), Code::DeliveredToOtherHost, msg, &delivered);
-            return Trace {
-                query: *q,
-                forward: Path {
-                    hops: fwd.hops,
-                    blocked: Some(b),
-                },
-                ret: None,
-                translations,
-                caveats: caveats(net),
-            };
+            return blocked_forward(fwd.hops, b, translations);
         }
     }
     let mut back = Walk {

@@ -58,6 +58,17 @@ macro_rules! from_idx {
                 AnyIdx::$v(i)
             }
         }
+
+        impl TryFrom<AnyIdx> for $t {
+            type Error = AnyIdx;
+
+            fn try_from(i: AnyIdx) -> Result<$t, AnyIdx> {
+                match i {
+                    AnyIdx::$v(x) => Ok(x),
+                    other => Err(other),
+                }
+            }
+        }
     )*};
 }
 

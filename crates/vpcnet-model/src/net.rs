@@ -681,6 +681,11 @@ impl Network {
         self.by_id.get(id).copied()
     }
 
+    /// The resource of kind `T` with this AWS id (`None` when absent or of another kind).
+    pub fn by_id_as<T: TryFrom<AnyIdx>>(&self, id: &str) -> Option<T> {
+        self.by_id(id).and_then(|i| T::try_from(i).ok())
+    }
+
     /// The resources with this `Name` tag.
     pub fn by_name(&self, name: &str) -> &[AnyIdx] {
         self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[])

@@ -1004,7 +1004,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        if let Some(vpcnet_model::AnyIdx::SecurityGroup(sg)) = self.b.network().by_id(text) {
+        if let Some(sg) = self.b.network().by_id_as(text) {
             return Some(sg);
         }
         if rule && text.starts_with("sg-") {

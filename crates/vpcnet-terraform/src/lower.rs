@@ -285,13 +285,11 @@ impl Lower<'_, '_, '_> {
             self.unresolved(i, attr, "VPC", consequence);
             return None;
         };
-        match self.b.network().by_id(&id) {
-            Some(AnyIdx::Vpc(v)) => Some(v),
-            _ => {
-                self.unknown_ref(i, attr, "VPC", &id, consequence);
-                None
-            }
+        let found = self.b.network().by_id_as(&id);
+        if found.is_none() {
+            self.unknown_ref(i, attr, "VPC", &id, consequence);
         }
+        found
     }
 
     fn subnet_ref(&mut self, i: usize, attr: &str, consequence: &str) -> Option<SubnetIdx> {
@@ -299,13 +297,11 @@ impl Lower<'_, '_, '_> {
             self.unresolved(i, attr, "subnet", consequence);
             return None;
         };
-        match self.b.network().by_id(&id) {
-            Some(AnyIdx::Subnet(s)) => Some(s),
-            _ => {
-                self.unknown_ref(i, attr, "subnet", &id, consequence);
-                None
-            }
+        let found = self.b.network().by_id_as(&id);
+        if found.is_none() {
+            self.unknown_ref(i, attr, "subnet", &id, consequence);
         }
+        found
     }
 
     fn sg_ids(&mut self, i: usize, ids: Vec<String>, attr: &str) -> Vec<SgIdx> {
