@@ -18,6 +18,9 @@ pub(crate) enum Command {
     /// Can A open a connection to B? Hop by hop, forward and return, with every
     /// translation and the exact rule that blocks it.
     Trace(TraceArgs),
+    /// Resolve a DNS name as the Amazon resolver of the source's VPC does: which zone,
+    /// which record, every step, and the answers.
+    Resolve(ResolveArgs),
     /// Report invalid or risky configuration; exit 1 when there are errors.
     Check(CheckArgs),
     /// A guided tour of real traces over the built-in `cross-vpc` example.
@@ -123,6 +126,30 @@ pub(crate) struct TraceArgs {
     /// Exit 1 when the verdict differs (for CI).
     #[arg(long, value_enum)]
     pub(crate) expect: Option<Verdict>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum QueryType {
+    A,
+    Aaaa,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ResolveArgs {
+    /// The name to resolve (`sonarqube.shared.example.internal`).
+    pub(crate) name: String,
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
+    /// Who asks: a VPC (name or id), an instance, interface, address or Name tag (its
+    /// VPC asks), or `internet` (public DNS only).
+    #[arg(long, value_name = "X")]
+    pub(crate) from: String,
+    /// Record type asked.
+    #[arg(long = "type", value_enum, default_value_t = QueryType::A)]
+    pub(crate) rtype: QueryType,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
 }
 
 #[derive(Debug, Args)]

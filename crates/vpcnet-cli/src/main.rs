@@ -38,6 +38,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Trace(args) => commands::trace::run(&args),
+        Command::Resolve(args) => commands::resolve::run(&args),
         Command::Check(args) => commands::check::run(&args),
         Command::Demo(args) => commands::demo::run(&args),
         Command::Example(args) => commands::example::run(&args),

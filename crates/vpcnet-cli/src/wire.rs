@@ -2,7 +2,9 @@
 //! explicitly from the engine's values. Field names here are a promise to scripts.
 
 use serde::Serialize;
-use vpcnet_engine::{Action, Blocked, Component, Hop, Packet, Path, Trace, TranslationKind};
+use vpcnet_engine::{
+    Action, Blocked, Component, Hop, Packet, Path, Resolution, Trace, TranslationKind,
+};
 use vpcnet_model::{Diagnostic, Network};
 
 #[derive(Serialize)]
@@ -100,7 +102,8 @@ pub(crate) struct WireTranslation {
 #[derive(Serialize)]
 pub(crate) struct WireEndpoint {
     input: String,
-    ip: String,
+    /// `null` for a name that did not resolve.
+    ip: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     resource: Option<WireComponent>,
 }
@@ -119,6 +122,68 @@ pub(crate) struct WireTrace {
     blocked_by: Option<WireBlocked>,
     translations: Vec<WireTranslation>,
     caveats: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dns: Option<WireResolution>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct WireDnsStep {
+    #[serde(flatten)]
+    component: WireComponent,
+    name: String,
+    detail: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct WireDnsFailure {
+    #[serde(flatten)]
+    component: WireComponent,
+    code: &'static str,
+    message: String,
+}
+
+/// How a name resolved: `vpcnet resolve`, and `dns` in a trace to a name.
+#[derive(Serialize)]
+pub(crate) struct WireResolution {
+    name: String,
+    #[serde(rename = "type")]
+    rtype: String,
+    /// The VPC that asked; `null` for the internet.
+    from_vpc: Option<WireComponent>,
+    resolver: Option<String>,
+    resolved: bool,
+    answers: Vec<String>,
+    steps: Vec<WireDnsStep>,
+    failure: Option<WireDnsFailure>,
+}
+
+pub(crate) fn resolution(net: &Network, r: &Resolution) -> WireResolution {
+    WireResolution {
+        name: r.name.clone(),
+        rtype: r.rtype.as_str().to_owned(),
+        from_vpc: r
+            .vpc
+            .map(|v| component(net, &Component::Resource(v.into()))),
+        resolver: r
+            .vpc
+            .map(|v| vpcnet_engine::resolver_ip(net, v).to_string()),
+        resolved: !r.answers.is_empty(),
+        answers: r.answers.iter().map(ToString::to_string).collect(),
+        steps: r
+            .steps
+            .iter()
+            .map(|s| WireDnsStep {
+                component: component(net, &s.component),
+                name: s.name.clone(),
+                detail: s.detail.clone(),
+            })
+            .collect(),
+        failure: r.failure.as_ref().map(|f| WireDnsFailure {
+            component: component(net, &f.component),
+            code: f.code.as_str(),
+            message: f.message.clone(),
+        }),
+    }
 }
 
 fn hop(net: &Network, h: &Hop) -> WireHop {
@@ -159,7 +224,7 @@ fn endpoint(
 ) -> WireEndpoint {
     WireEndpoint {
         input: input.to_owned(),
-        ip: ip.to_string(),
+        ip: (!ip.is_unspecified()).then(|| ip.to_string()),
         resource: eni.map(|e| component(net, &Component::Resource(resource_of(net, e)))),
     }
 }
@@ -215,6 +280,7 @@ pub(crate) fn trace(net: &Network, t: &Trace, from_input: &str, to_input: &str) 
             })
             .collect(),
         caveats: t.caveats.clone(),
+        dns: t.dns.as_ref().map(|r| resolution(net, r)),
     }
 }
 

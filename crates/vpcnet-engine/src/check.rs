@@ -8,12 +8,15 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 use vpcnet_model::{
-    Diagnostic, L4Match, NatConnectivity, Network, PeeringStatus, Protocol, RouteDest, RouteTarget,
-    SgPeer,
+    Diagnostic, L4Match, NatConnectivity, Network, PeeringStatus, Protocol, RecordType, RouteDest,
+    RouteTarget, SgPeer, ZoneKind,
 };
 
+use crate::code::Code;
+use crate::dns::resolve_name;
 use crate::eval::lookup;
 use crate::resolve::INTERNET_DESTINATION;
+use crate::trace::Component;
 
 fn overlaps(a: Ipv4Net, b: Ipv4Net) -> bool {
     a.contains(&b.network()) || b.contains(&a.network())
@@ -37,7 +40,158 @@ pub fn check(net: &Network) -> Vec<Diagnostic> {
     return_routes(net, &mut out);
     security_groups(net, &mut out);
     exposure(net, &mut out);
+    dns(net, &mut out);
     out
+}
+
+fn dns(net: &Network, out: &mut Vec<Diagnostic>) {
+    let interfaces_known = !net
+        .missing()
+        .iter()
+        .any(|m| m.facet == vpcnet_model::Facet::Interfaces);
+    for z in net.zone_ids() {
+        let zone = net.hosted_zone(z);
+        let label = format!(
+            "{} zone `{}` ({})",
+            zone.kind.as_str(),
+            zone.zone_name,
+            zone.meta.id
+        );
+        if zone.kind == ZoneKind::Private {
+            if zone.vpcs.is_empty() && zone.foreign_vpcs.is_empty() {
+                out.push(
+                    Diagnostic::warning(
+                        "DNS_ZONE_WITHOUT_VPC",
+                        format!("{label} is associated with no VPC: nothing can resolve its names"),
+                    )
+                    .at(zone.meta.origin.clone()),
+                );
+            }
+            for v in &zone.vpcs {
+                let vpc = net.vpc(*v);
+                if !(vpc.dns_support && vpc.dns_hostnames) {
+                    out.push(
+                        Diagnostic::warning(
+                            "DNS_ZONE_UNUSABLE",
+                            format!(
+                                "{label} is associated with VPC `{}`, whose enableDnsSupport/enableDnsHostnames are {}/{}: private zones need both on, so the VPC does not see this zone",
+                                vpc.meta.label(),
+                                vpc.dns_support,
+                                vpc.dns_hostnames
+                            ),
+                        )
+                        .at(zone.meta.origin.clone()),
+                    );
+                }
+            }
+            shadowed_public_names(net, z, &label, out);
+        }
+        for r in &zone.records {
+            if r.rtype == RecordType::Cname {
+                let asker = zone.vpcs.first().copied();
+                let res = resolve_name(net, asker, &r.name, RecordType::A);
+                if res
+                    .failure
+                    .as_ref()
+                    .is_some_and(|f| f.code == Code::DnsCnameLoop)
+                {
+                    out.push(
+                        Diagnostic::warning(
+                            "DNS_CNAME_LOOP",
+                            format!("CNAME `{}` in {label} leads back to itself: {}", r.name, {
+                                let mut chain: Vec<&str> =
+                                    res.steps.iter().map(|s| s.name.as_str()).collect();
+                                chain.dedup();
+                                chain.join(" -> ")
+                            }),
+                        )
+                        .at(r.origin.clone()),
+                    );
+                }
+            }
+            if !interfaces_known || r.rtype != RecordType::A || r.alias.is_some() {
+                continue;
+            }
+            for a in r.addresses() {
+                let std::net::IpAddr::V4(ip) = a else {
+                    continue;
+                };
+                let in_vpcs: Vec<_> = net
+                    .vpc_ids()
+                    .filter(|v| net.vpc(*v).described && net.vpc(*v).contains(ip))
+                    .collect();
+                if !in_vpcs.is_empty()
+                    && in_vpcs
+                        .iter()
+                        .all(|v| net.eni_by_private_ip(*v, ip).is_none())
+                {
+                    out.push(
+                        Diagnostic::warning(
+                            "DNS_RECORD_ADDRESS_UNOWNED",
+                            format!(
+                                "A record `{}` in {label} points at {ip}, in VPC `{}`, but no network interface there has that address",
+                                r.name,
+                                net.vpc(in_vpcs[0]).meta.label()
+                            ),
+                        )
+                        .at(r.origin.clone()),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Public names under a private zone's domain that the private zone lacks: from the
+/// associated VPCs they are NXDOMAIN.
+fn shadowed_public_names(
+    net: &Network,
+    z: vpcnet_model::ZoneIdx,
+    label: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let zone = net.hosted_zone(z);
+    if zone.vpcs.is_empty() {
+        return;
+    }
+    let mut lost: Vec<&str> = Vec::new();
+    for p in net.zone_ids() {
+        let public = net.hosted_zone(p);
+        if public.kind != ZoneKind::Public {
+            continue;
+        }
+        for r in &public.records {
+            if !zone.covers(&r.name) || lost.contains(&r.name.as_str()) {
+                continue;
+            }
+            let res = resolve_name(net, Some(zone.vpcs[0]), &r.name, r.rtype.clone());
+            let from_private = res.failure.as_ref().is_some_and(|f| {
+                matches!(f.code, Code::DnsNameNotFound | Code::DnsNoRecordOfType)
+                    && f.component == Component::Resource(z.into())
+            });
+            if from_private {
+                lost.push(&r.name);
+            }
+        }
+    }
+    if !lost.is_empty() {
+        let shown: Vec<&str> = lost.iter().take(5).copied().collect();
+        let more = if lost.len() > 5 {
+            format!(" and {} more", lost.len() - 5)
+        } else {
+            String::new()
+        };
+        out.push(
+            Diagnostic::warning(
+                "DNS_PRIVATE_ZONE_SHADOWS_PUBLIC",
+                format!(
+                    "{label} hides public names it does not hold from its VPCs (a private zone does not fall back to public DNS): {}{more}",
+                    shown.join(", ")
+                ),
+            )
+            .at(zone.meta.origin.clone()),
+        );
+    }
 }
 
 fn peerings(net: &Network, out: &mut Vec<Diagnostic>) {

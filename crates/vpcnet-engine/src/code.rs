@@ -41,6 +41,25 @@ pub enum Code {
     /// The path enters a VPC the input does not describe (another account's side of a
     /// peering): vpcnet cannot follow it further.
     VpcNotInInput,
+    /// NXDOMAIN: the zone that answers for the name has no such name.
+    DnsNameNotFound,
+    /// NODATA: the name exists, but has no record of the type asked.
+    DnsNoRecordOfType,
+    /// A private zone holds the name, but is not associated with the asking VPC.
+    DnsZoneNotAssociated,
+    /// No zone in the input covers the name (public DNS is not modelled).
+    DnsNameUnknown,
+    /// A CNAME or alias chain comes back to a name already on it.
+    DnsCnameLoop,
+    /// A CNAME or alias chain is too long to follow.
+    DnsChainTooLong,
+    /// The VPC's `enableDnsSupport` is off.
+    DnsResolutionDisabled,
+    /// A private zone would answer, but the VPC's `enableDnsHostnames` is off.
+    DnsHostnamesDisabled,
+    /// A Resolver forwarding rule sent the query out of AWS, and nothing in the input
+    /// answers it there.
+    DnsForwardedUnanswered,
 }
 
 impl Code {
@@ -64,6 +83,15 @@ impl Code {
             Code::NoConnectionState => "NO_CONNECTION_STATE",
             Code::MaxHopsExceeded => "MAX_HOPS_EXCEEDED",
             Code::VpcNotInInput => "VPC_NOT_IN_INPUT",
+            Code::DnsNameNotFound => "DNS_NAME_NOT_FOUND",
+            Code::DnsNoRecordOfType => "DNS_NO_RECORD_OF_TYPE",
+            Code::DnsZoneNotAssociated => "DNS_ZONE_NOT_ASSOCIATED",
+            Code::DnsNameUnknown => "DNS_NAME_UNKNOWN",
+            Code::DnsCnameLoop => "DNS_CNAME_LOOP",
+            Code::DnsChainTooLong => "DNS_CHAIN_TOO_LONG",
+            Code::DnsResolutionDisabled => "DNS_RESOLUTION_DISABLED",
+            Code::DnsHostnamesDisabled => "DNS_HOSTNAMES_DISABLED",
+            Code::DnsForwardedUnanswered => "DNS_FORWARDED_UNANSWERED",
         }
     }
 }

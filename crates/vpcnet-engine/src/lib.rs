@@ -13,12 +13,16 @@
 
 pub mod check;
 mod code;
+mod dns;
 mod eval;
 mod packet;
 mod resolve;
 mod trace;
 
 pub use code::Code;
+pub use dns::{
+    looks_like_dns_name, resolve_name, resolver_ip, DnsFailure, DnsStep, Resolution, MAX_CHAIN,
+};
 pub use eval::is_internet_routable;
 pub use packet::Packet;
 pub use resolve::{
@@ -26,6 +30,6 @@ pub use resolve::{
     INTERNET_SOURCE,
 };
 pub use trace::{
-    trace, Action, Blocked, Component, Endpoint, Hop, Path, Query, Trace, Translation,
+    trace, trace_name, Action, Blocked, Component, Endpoint, Hop, Path, Query, Trace, Translation,
     TranslationKind,
 };

@@ -12,11 +12,12 @@
 use std::net::Ipv4Addr;
 
 use vpcnet_model::{
-    AnyIdx, EniIdx, Forwarding, InterfaceOwner, NatConnectivity, Network, PeeringStatus, RouteDest,
-    RouteTarget, RuleAction, SubnetIdx, VpcIdx,
+    AnyIdx, EniIdx, Forwarding, InterfaceOwner, NatConnectivity, Network, PeeringStatus,
+    RecordType, RouteDest, RouteTarget, RuleAction, SubnetIdx, VpcIdx,
 };
 
 use crate::code::Code;
+use crate::dns::{resolve_name, resolver_ip, Resolution};
 use crate::eval::{self, is_internet_routable};
 use crate::packet::Packet;
 
@@ -106,6 +107,8 @@ pub enum Action {
     Deliver,
     /// It was dropped (no route, bad state, …).
     Drop,
+    /// A DNS step before the connection: a zone, a rule or a resolver answered.
+    Resolve,
 }
 
 impl Action {
@@ -120,6 +123,7 @@ impl Action {
             Action::Forward => "forward",
             Action::Deliver => "deliver",
             Action::Drop => "drop",
+            Action::Resolve => "resolve",
         }
     }
 }
@@ -195,6 +199,8 @@ pub struct Trace {
     /// What the answer could not take into account (configuration missing from the
     /// input).
     pub caveats: Vec<String>,
+    /// How the destination name was resolved, when it was given as a DNS name.
+    pub dns: Option<Resolution>,
 }
 
 impl Trace {
@@ -1022,6 +1028,7 @@ pub fn trace(net: &Network, q: &Query) -> Trace {
         ret: None,
         translations,
         caveats: caveats(net),
+        dns: None,
     };
     let (end, delivered) = match outcome {
         Err(b) => return blocked_forward(fwd.hops, b, translations),
@@ -1105,5 +1112,94 @@ pub fn trace(net: &Network, q: &Query) -> Trace {
         }),
         translations,
         caveats: caveats(net),
+        dns: None,
     }
+}
+
+/// Traces a connection to a DNS name: the name is resolved (type A) from the source's
+/// VPC (public DNS for a source on the internet), the resolution's steps become the
+/// first hops of the forward path, and the connection goes to the first IPv4 answer.
+/// A name that does not resolve ends the forward path with the DNS failure's code.
+/// `q.to_ip` and `q.expect` are replaced.
+pub fn trace_name(net: &Network, q: &Query, name: &str) -> Trace {
+    let vpc = match q.from {
+        Endpoint::Interface { eni, .. } => Some(net.vpc_of_eni(eni)),
+        Endpoint::Internet { .. } => None,
+    };
+    let res = resolve_name(net, vpc, name, RecordType::A);
+    let question = Packet {
+        src: q.from.ip(),
+        dst: vpc.map_or(Ipv4Addr::UNSPECIFIED, |v| resolver_ip(net, v)),
+        protocol: 17,
+        src_port: q.src_port,
+        dst_port: 53,
+        icmp_type: 0,
+        icmp_code: 0,
+    };
+    let mut hops: Vec<Hop> = res
+        .steps
+        .iter()
+        .map(|s| Hop {
+            component: s.component.clone(),
+            action: Action::Resolve,
+            detail: format!("{}: {}", s.name, s.detail),
+            packet: question,
+        })
+        .collect();
+    let Some(ip) = res.first_v4() else {
+        let blocked = match &res.failure {
+            Some(f) => Blocked {
+                component: f.component.clone(),
+                code: f.code,
+                message: f.message.clone(),
+            },
+            None => {
+                let component = hops
+                    .last()
+                    .map_or(Component::Internet, |h| h.component.clone());
+                let message = format!("`{}` has IPv6 answers only", res.name);
+                hops.push(Hop {
+                    component: component.clone(),
+                    action: Action::Resolve,
+                    detail: message.clone(),
+                    packet: question,
+                });
+                Blocked {
+                    component,
+                    code: Code::DnsNoRecordOfType,
+                    message,
+                }
+            }
+        };
+        if let Some(last) = hops.last_mut() {
+            last.action = Action::Drop;
+        }
+        return Trace {
+            query: Query {
+                to_ip: Ipv4Addr::UNSPECIFIED,
+                expect: None,
+                ..*q
+            },
+            forward: Path {
+                hops,
+                blocked: Some(blocked),
+            },
+            ret: None,
+            translations: Vec::new(),
+            caveats: caveats(net),
+            dns: Some(res),
+        };
+    };
+    let mut t = trace(
+        net,
+        &Query {
+            to_ip: ip,
+            expect: None,
+            ..*q
+        },
+    );
+    hops.append(&mut t.forward.hops);
+    t.forward.hops = hops;
+    t.dns = Some(res);
+    t
 }

@@ -5,6 +5,9 @@ use std::net::Ipv4Addr;
 use ipnet::Ipv4Net;
 
 use crate::diag::{Diagnostic, Location};
+use crate::dns::{
+    dns_name, HostedZone, RecordSet, RecordType, ResolverRule, ResolverRuleKind, ZoneKind,
+};
 use crate::index::AnyIdx;
 use crate::net::*;
 
@@ -652,6 +655,233 @@ impl NetworkBuilder {
         self.net.peerings.push(peering);
         Some(idx)
     }
+}
+
+impl NetworkBuilder {
+    /// Adds a hosted zone with its records and VPC associations; each record and
+    /// association is checked on its own (see [`NetworkBuilder::add_record`] and
+    /// [`NetworkBuilder::associate_zone`]), and a refused one does not refuse the zone.
+    pub fn add_hosted_zone(&mut self, mut zone: HostedZone) -> Option<ZoneIdx> {
+        match dns_name(&zone.zone_name) {
+            Ok(n) => zone.zone_name = n,
+            Err(why) => {
+                self.refuse(
+                    "BAD_DNS_NAME",
+                    &zone.meta.origin,
+                    format!("hosted zone `{}`: {why}", zone.meta.label()),
+                );
+                return None;
+            }
+        }
+        let idx = ZoneIdx(self.net.zones.len() as u32);
+        if !self.register(&zone.meta, AnyIdx::HostedZone(idx)) {
+            return None;
+        }
+        let records = std::mem::take(&mut zone.records);
+        let vpcs = std::mem::take(&mut zone.vpcs);
+        zone.by_name.clear();
+        self.net
+            .zones_by_name
+            .entry(zone.zone_name.clone())
+            .or_default()
+            .push(idx);
+        let origin = zone.meta.origin.clone();
+        self.net.zones.push(zone);
+        for vpc in vpcs {
+            self.associate_zone(idx, vpc, &origin);
+        }
+        for record in records {
+            self.add_record(idx, record);
+        }
+        Some(idx)
+    }
+
+    /// Associates a private hosted zone with a VPC. Refused, as Route 53 refuses it, for
+    /// a zone that is not private and when another private zone of the same name is
+    /// already associated with the VPC.
+    pub fn associate_zone(
+        &mut self,
+        zone: ZoneIdx,
+        vpc: VpcIdx,
+        origin: &Option<Location>,
+    ) -> bool {
+        let z = &self.net.zones[zone.index()];
+        if z.vpcs.contains(&vpc) {
+            return true;
+        }
+        let vpc_label = self.net.vpcs[vpc.index()].meta.label();
+        if z.kind != ZoneKind::Private {
+            let msg = format!(
+                "{} zone `{}` cannot be associated with VPC `{vpc_label}`: only private hosted zones have VPC associations",
+                z.kind.as_str(),
+                z.zone_name
+            );
+            self.refuse("ZONE_NOT_PRIVATE", origin, msg);
+            return false;
+        }
+        let clash = self.net.zones_named(&z.zone_name).iter().find(|other| {
+            **other != zone
+                && self.net.zones[other.index()].kind == ZoneKind::Private
+                && self.net.zones[other.index()].vpcs.contains(&vpc)
+        });
+        if let Some(other) = clash {
+            let msg = format!(
+                "private zone `{}` ({}) cannot be associated with VPC `{vpc_label}`: zone {} of the same name already is (Route 53 refuses overlapping namespaces)",
+                z.zone_name,
+                z.meta.id,
+                self.net.zones[other.index()].meta.id
+            );
+            self.refuse("ZONE_CONFLICT", origin, msg);
+            return false;
+        }
+        self.net.zones[zone.index()].vpcs.push(vpc);
+        true
+    }
+
+    /// Adds a record set to a zone: refused when its name is outside the zone, when
+    /// its values do not fit its type, when a CNAME would share its name with other
+    /// records, or when the same name, type and set identifier is already there.
+    pub fn add_record(&mut self, zone: ZoneIdx, mut record: RecordSet) -> bool {
+        let z = &self.net.zones[zone.index()];
+        let name = match dns_name(&record.name) {
+            Ok(n) => n,
+            Err(why) => {
+                let msg = format!("record in zone `{}`: {why}", z.zone_name);
+                self.refuse("BAD_DNS_NAME", &record.origin, msg);
+                return false;
+            }
+        };
+        record.name = name;
+        if !z.covers(&record.name) {
+            let msg = format!("record `{}` is not in zone `{}`", record.name, z.zone_name);
+            self.refuse("RECORD_OUTSIDE_ZONE", &record.origin, msg);
+            return false;
+        }
+        if let Err(why) = check_record_values(&mut record) {
+            let msg = format!("{} record `{}`: {why}", record.rtype.as_str(), record.name);
+            self.refuse("BAD_RECORD", &record.origin, msg);
+            return false;
+        }
+        let same_name: Vec<&RecordSet> = z.records_named(&record.name).collect();
+        if let Some(dup) = same_name
+            .iter()
+            .find(|r| r.rtype == record.rtype && r.set_id == record.set_id)
+        {
+            let at = dup
+                .origin
+                .as_ref()
+                .map(|l| format!(" (first at {l})"))
+                .unwrap_or_default();
+            let msg = format!(
+                "{} record `{}`{} is declared twice{at}",
+                record.rtype.as_str(),
+                record.name,
+                record
+                    .set_id
+                    .as_ref()
+                    .map(|s| format!(" with set identifier `{s}`"))
+                    .unwrap_or_default()
+            );
+            self.refuse("DUPLICATE_RECORD", &record.origin, msg);
+            return false;
+        }
+        let cname_clash = same_name
+            .iter()
+            .any(|r| (r.rtype == RecordType::Cname) != (record.rtype == RecordType::Cname));
+        if cname_clash {
+            let msg = format!(
+                "`{}` has a CNAME record and other records; DNS allows a CNAME only alone",
+                record.name
+            );
+            self.refuse("CNAME_CONFLICT", &record.origin, msg);
+            return false;
+        }
+        let z = &mut self.net.zones[zone.index()];
+        z.by_name
+            .entry(record.name.clone())
+            .or_default()
+            .push(z.records.len() as u32);
+        z.records.push(record);
+        true
+    }
+
+    /// Adds a Route 53 Resolver rule.
+    pub fn add_resolver_rule(&mut self, mut rule: ResolverRule) -> Option<ResolverRuleIdx> {
+        match dns_name(&rule.domain) {
+            Ok(n) => rule.domain = n,
+            Err(why) => {
+                let msg = format!("resolver rule `{}`: {why}", rule.meta.label());
+                self.refuse("BAD_DNS_NAME", &rule.meta.origin, msg);
+                return None;
+            }
+        }
+        if rule.kind == ResolverRuleKind::Forward && rule.targets.is_empty() {
+            let msg = format!(
+                "forwarding rule `{}` for `{}` has no target resolvers",
+                rule.meta.label(),
+                rule.domain
+            );
+            self.refuse("RULE_WITHOUT_TARGETS", &rule.meta.origin, msg);
+            return None;
+        }
+        let idx = ResolverRuleIdx(self.net.resolver_rules.len() as u32);
+        if !self.register(&rule.meta, AnyIdx::ResolverRule(idx)) {
+            return None;
+        }
+        rule.vpcs.sort();
+        rule.vpcs.dedup();
+        self.net
+            .rules_by_domain
+            .entry(rule.domain.clone())
+            .or_default()
+            .push(idx);
+        self.net.resolver_rules.push(rule);
+        Some(idx)
+    }
+}
+
+/// Checks (and normalises) a record's values against its type.
+fn check_record_values(record: &mut RecordSet) -> Result<(), String> {
+    if let Some(alias) = &mut record.alias {
+        if !record.values.is_empty() {
+            return Err("an alias record has no values of its own".to_owned());
+        }
+        alias.target = dns_name(&alias.target).map_err(|why| format!("alias target: {why}"))?;
+        return Ok(());
+    }
+    if record.values.is_empty() {
+        return Err("it has neither values nor an alias target".to_owned());
+    }
+    match record.rtype {
+        RecordType::A => {
+            for v in &record.values {
+                if v.trim().parse::<Ipv4Addr>().is_err() {
+                    return Err(format!("`{v}` is not an IPv4 address"));
+                }
+            }
+        }
+        RecordType::Aaaa => {
+            for v in &record.values {
+                if v.trim().parse::<std::net::Ipv6Addr>().is_err() {
+                    return Err(format!("`{v}` is not an IPv6 address"));
+                }
+            }
+        }
+        RecordType::Cname => {
+            if record.values.len() != 1 {
+                return Err(format!(
+                    "a CNAME has exactly one target, not {}",
+                    record.values.len()
+                ));
+            }
+            record.values[0] = dns_name(&record.values[0])?;
+        }
+        RecordType::Other(_) => {}
+    }
+    for v in &mut record.values {
+        *v = v.trim().to_owned();
+    }
+    Ok(())
 }
 
 fn overlaps(a: Ipv4Net, b: Ipv4Net) -> bool {

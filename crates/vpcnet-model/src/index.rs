@@ -1,8 +1,8 @@
 //! A handle to any kind of resource, for lookups by id or name.
 
 use crate::net::{
-    EniIdx, IgwIdx, InstanceIdx, NaclIdx, NatIdx, PeeringIdx, PrefixListIdx, RouteTableIdx, SgIdx,
-    SubnetIdx, VpcIdx,
+    EniIdx, IgwIdx, InstanceIdx, NaclIdx, NatIdx, PeeringIdx, PrefixListIdx, ResolverRuleIdx,
+    RouteTableIdx, SgIdx, SubnetIdx, VpcIdx, ZoneIdx,
 };
 
 /// A handle to any resource of a [`crate::Network`].
@@ -30,6 +30,10 @@ pub enum AnyIdx {
     NetworkAcl(NaclIdx),
     /// A peering connection.
     Peering(PeeringIdx),
+    /// A hosted zone.
+    HostedZone(ZoneIdx),
+    /// A Route 53 Resolver rule.
+    ResolverRule(ResolverRuleIdx),
 }
 
 impl AnyIdx {
@@ -47,6 +51,8 @@ impl AnyIdx {
             AnyIdx::SecurityGroup(_) => "security-group",
             AnyIdx::NetworkAcl(_) => "network-acl",
             AnyIdx::Peering(_) => "vpc-peering-connection",
+            AnyIdx::HostedZone(_) => "hosted-zone",
+            AnyIdx::ResolverRule(_) => "resolver-rule",
         }
     }
 }
@@ -84,4 +90,6 @@ from_idx! {
     SgIdx => SecurityGroup,
     NaclIdx => NetworkAcl,
     PeeringIdx => Peering,
+    ZoneIdx => HostedZone,
+    ResolverRuleIdx => ResolverRule,
 }

@@ -28,12 +28,17 @@
 mod builder;
 pub use builder::is_reserved;
 mod diag;
+mod dns;
 mod index;
 mod net;
 mod proto;
 
 pub use builder::NetworkBuilder;
 pub use diag::{fill_positions, Diagnostic, Location, Severity};
+pub use dns::{
+    dns_name, is_within, Alias, HostedZone, RecordSet, RecordType, ResolverRule, ResolverRuleKind,
+    Routing, ZoneKind,
+};
 pub use index::AnyIdx;
 pub use net::*;
 pub use proto::{proto_name, IcmpMatch, L4Match, PortRange, Protocol};

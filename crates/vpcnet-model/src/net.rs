@@ -6,6 +6,7 @@ use std::net::Ipv4Addr;
 use ipnet::{Ipv4Net, Ipv6Net};
 
 use crate::diag::Location;
+use crate::dns::{is_within, HostedZone, ResolverRule, ZoneKind};
 use crate::index::AnyIdx;
 use crate::proto::{L4Match, Protocol};
 
@@ -47,6 +48,10 @@ idx! {
     NaclIdx,
     /// A VPC peering connection in a [`Network`].
     PeeringIdx,
+    /// A hosted zone in a [`Network`].
+    ZoneIdx,
+    /// A Route 53 Resolver rule in a [`Network`].
+    ResolverRuleIdx,
 }
 
 /// What every resource carries: its AWS id, its `Name` tag, its tags and its origin.
@@ -519,6 +524,11 @@ impl Facet {
     }
 }
 
+/// `name`, then each parent domain, down to the top-level label.
+fn suffixes(name: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(name), |n| n.split_once('.').map(|(_, rest)| rest))
+}
+
 /// A facet missing from part of the input.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Missing {
@@ -543,6 +553,8 @@ pub struct Network {
     pub(crate) sgs: Vec<SecurityGroup>,
     pub(crate) nacls: Vec<NetworkAcl>,
     pub(crate) peerings: Vec<Peering>,
+    pub(crate) zones: Vec<HostedZone>,
+    pub(crate) resolver_rules: Vec<ResolverRule>,
     // Indices, kept in step by the builder.
     pub(crate) by_id: HashMap<String, AnyIdx>,
     pub(crate) by_name: HashMap<String, Vec<AnyIdx>>,
@@ -551,6 +563,8 @@ pub struct Network {
     pub(crate) vpc_peerings: Vec<Vec<PeeringIdx>>,
     pub(crate) vpc_igw: Vec<Option<IgwIdx>>,
     pub(crate) nat_of_eni: HashMap<EniIdx, NatIdx>,
+    pub(crate) zones_by_name: HashMap<String, Vec<ZoneIdx>>,
+    pub(crate) rules_by_domain: HashMap<String, Vec<ResolverRuleIdx>>,
     pub(crate) missing: Vec<Missing>,
 }
 
@@ -582,6 +596,8 @@ accessors! {
     security_groups, security_group, sgs: SgIdx => SecurityGroup;
     network_acls, network_acl, nacls: NaclIdx => NetworkAcl;
     peerings, peering, peerings: PeeringIdx => Peering;
+    hosted_zones, hosted_zone, zones: ZoneIdx => HostedZone;
+    resolver_rules, resolver_rule, resolver_rules: ResolverRuleIdx => ResolverRule;
 }
 
 macro_rules! iter_idx {
@@ -606,6 +622,8 @@ iter_idx! {
     peering_ids, peerings: PeeringIdx;
     nat_ids, nats: NatIdx;
     igw_ids, igws: IgwIdx;
+    zone_ids, zones: ZoneIdx;
+    resolver_rule_ids, resolver_rules: ResolverRuleIdx;
 }
 
 impl Network {
@@ -705,7 +723,63 @@ impl Network {
             AnyIdx::SecurityGroup(i) => &self.security_group(i).meta,
             AnyIdx::NetworkAcl(i) => &self.network_acl(i).meta,
             AnyIdx::Peering(i) => &self.peering(i).meta,
+            AnyIdx::HostedZone(i) => &self.hosted_zone(i).meta,
+            AnyIdx::ResolverRule(i) => &self.resolver_rule(i).meta,
         }
+    }
+
+    /// The zones named exactly `domain` (in [`crate::dns_name`] form), in arena order.
+    pub fn zones_named(&self, domain: &str) -> &[ZoneIdx] {
+        self.zones_by_name
+            .get(domain)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The most specific zones of `kind` covering `name` that `accept` keeps: walks
+    /// `name`'s suffixes from the longest and returns the first non-empty set.
+    pub fn most_specific_zones(
+        &self,
+        name: &str,
+        kind: ZoneKind,
+        mut accept: impl FnMut(&HostedZone) -> bool,
+    ) -> Vec<ZoneIdx> {
+        for suffix in suffixes(name) {
+            let found: Vec<ZoneIdx> = self
+                .zones_named(suffix)
+                .iter()
+                .copied()
+                .filter(|z| {
+                    let zone = self.hosted_zone(*z);
+                    zone.kind == kind && accept(zone)
+                })
+                .collect();
+            if !found.is_empty() {
+                return found;
+            }
+        }
+        Vec::new()
+    }
+
+    /// The most specific Resolver rules associated with `vpc` that match `name`.
+    pub fn most_specific_rules(&self, name: &str, vpc: VpcIdx) -> Vec<ResolverRuleIdx> {
+        for suffix in suffixes(name) {
+            let found: Vec<ResolverRuleIdx> = self
+                .rules_by_domain
+                .get(suffix)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|r| self.resolver_rule(*r).vpcs.contains(&vpc))
+                .collect();
+            if !found.is_empty() {
+                debug_assert!(found
+                    .iter()
+                    .all(|r| is_within(name, &self.resolver_rule(*r).domain)));
+                return found;
+            }
+        }
+        Vec::new()
     }
 
     /// Resolved route destinations: each CIDR a route matches (a prefix list gives

@@ -10,7 +10,8 @@ use std::collections::HashSet;
 
 use vpcnet_model::{
     EniIdx, Forwarding, InterfaceOwner, L4Match, Meta, NatConnectivity, Network, PortRange,
-    Protocol, RouteDest, RouteTarget, RuleAction, SgIdx, SgPeer, SgRule, VpcIdx,
+    Protocol, RecordSet, RouteDest, RouteTarget, Routing, RuleAction, SgIdx, SgPeer, SgRule,
+    VpcIdx,
 };
 
 use crate::lenient::Lenient;
@@ -72,7 +73,79 @@ pub fn from_network(net: &Network) -> Spec {
                 .into()
             })
             .collect(),
+        dns: dns(net),
     }
+}
+
+fn dns(net: &Network) -> DnsSpec {
+    let zones = net
+        .hosted_zones()
+        .iter()
+        .map(|z| {
+            ZoneSpec {
+                name: z.zone_name.clone(),
+                id: Some(z.meta.id.clone()),
+                kind: Some(z.kind.as_str().to_owned()),
+                account: z.account.clone().map(AccountId::Text),
+                vpcs: z
+                    .vpcs
+                    .iter()
+                    .map(|v| net.vpc(*v).meta.id.clone())
+                    .chain(z.foreign_vpcs.iter().cloned())
+                    .collect(),
+                records: z.records.iter().map(|r| record(r).into()).collect(),
+                tags: tags(&z.meta),
+            }
+            .into()
+        })
+        .collect();
+    let resolver_rules = net
+        .resolver_rules()
+        .iter()
+        .map(|r| {
+            ResolverRuleSpec {
+                name: r.meta.name.clone().unwrap_or_else(|| r.meta.id.clone()),
+                id: Some(r.meta.id.clone()),
+                domain: r.domain.clone(),
+                kind: Some(r.kind.as_str().to_owned()),
+                targets: r
+                    .targets
+                    .iter()
+                    .map(|(ip, port)| std::net::SocketAddr::new(*ip, *port).to_string())
+                    .collect(),
+                vpcs: r.vpcs.iter().map(|v| net.vpc(*v).meta.id.clone()).collect(),
+                tags: tags(&r.meta),
+            }
+            .into()
+        })
+        .collect();
+    DnsSpec {
+        zones,
+        resolver_rules,
+    }
+}
+
+fn record(r: &RecordSet) -> RecordSpec {
+    let mut spec = RecordSpec {
+        // Absolute, with the final dot, so it is never read as relative.
+        name: format!("{}.", r.name),
+        rtype: r.rtype.as_str().to_owned(),
+        values: (!r.values.is_empty()).then(|| OneOrMany::Many(r.values.clone())),
+        alias: r.alias.as_ref().map(|a| a.target.clone()),
+        ttl: r.ttl,
+        set_id: r.set_id.clone(),
+        ..RecordSpec::default()
+    };
+    match &r.routing {
+        Routing::Simple => {}
+        Routing::Weighted { weight } => spec.weight = Some(*weight),
+        Routing::Latency { region } => spec.region = Some(region.clone()),
+        Routing::Failover { primary } => {
+            spec.failover = Some(if *primary { "primary" } else { "secondary" }.to_owned())
+        }
+        Routing::Other { policy } => spec.routing = Some(policy.clone()),
+    }
+    spec
 }
 
 /// Unique names within a scope: the `Name` tag when free, else the id.

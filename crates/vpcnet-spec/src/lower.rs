@@ -16,6 +16,8 @@ use vpcnet_model::{
 use crate::lenient::Lenient;
 use crate::raw::*;
 
+mod dns;
+
 const DEFAULT_ACCOUNT: &str = "000000000000";
 const DEFAULT_REGION: &str = "us-east-1";
 
@@ -100,6 +102,8 @@ fn collect_ids(spec: &Spec, out: &mut HashSet<String>) {
     for p in ok(&spec.peerings) {
         add(&p.id);
     }
+    ok(&spec.dns.zones).for_each(|z| add(&z.id));
+    ok(&spec.dns.resolver_rules).for_each(|r| add(&r.id));
     for v in ok(&spec.vpcs) {
         add(&v.id);
         if let Some(NamedSpec::Full { id, .. }) = &v.internet_gateway {
@@ -332,6 +336,7 @@ impl<'a> Lowerer<'a> {
         for (i, (v, ptr)) in vpcs.iter().enumerate() {
             self.vpc_second_pass(i, v, ptr);
         }
+        self.dns(&spec.dns);
     }
 
     fn vpc_first_pass(&mut self, v: &VpcSpec, ptr: &str) -> Scope {

@@ -36,6 +36,9 @@ pub struct Spec {
     /// VPC peering connections.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub peerings: Vec<Lenient<PeeringSpec>>,
+    /// DNS: hosted zones with their records, and Route 53 Resolver rules.
+    #[serde(default, skip_serializing_if = "DnsSpec::is_empty")]
+    pub dns: DnsSpec,
 }
 
 /// Account and region for resources that do not name their own.
@@ -534,12 +537,146 @@ pub struct PeeringSpec {
     /// `deleted`, `provisioning`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// The requester may resolve the accepter's private DNS names.
+    /// The requester side's `AllowDnsResolutionFromRemoteVpc`: hosts in the accepter VPC
+    /// resolve the public DNS names of the requester's instances to private addresses.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub requester_dns_resolution: bool,
-    /// The accepter may resolve the requester's private DNS names.
+    /// The accepter side's `AllowDnsResolutionFromRemoteVpc`: hosts in the requester VPC
+    /// resolve the public DNS names of the accepter's instances to private addresses.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub accepter_dns_resolution: bool,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+}
+
+/// DNS: hosted zones and Resolver rules.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DnsSpec {
+    /// Hosted zones: Route 53 private and public zones, and zones served outside AWS
+    /// (reached through forwarding rules).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zones: Vec<Lenient<ZoneSpec>>,
+    /// Route 53 Resolver rules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resolver_rules: Vec<Lenient<ResolverRuleSpec>>,
+}
+
+impl DnsSpec {
+    /// Whether it declares nothing.
+    pub fn is_empty(&self) -> bool {
+        self.zones.is_empty() && self.resolver_rules.is_empty()
+    }
+}
+
+/// A hosted zone.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneSpec {
+    /// The domain (`shared.example.internal`).
+    pub name: String,
+    /// The hosted zone id (`Z0123…`); made up from the name when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `private` (default): answers only the associated VPCs; `public`: public DNS;
+    /// `external`: served outside AWS (on premises), reached through forwarding rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Owning account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<AccountId>,
+    /// Associated VPCs (private zones), by name or id. An id of a VPC not in the input
+    /// (`vpc-…`) is kept as an association with a VPC outside it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vpcs: Vec<String>,
+    /// Record sets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<Lenient<RecordSpec>>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+}
+
+/// One value or several.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// A single value.
+    One(String),
+    /// Several values.
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    /// The values.
+    pub fn to_vec(&self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
+/// A record set.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordSpec {
+    /// The owner name: relative to the zone (`sonarqube`), `@` for the zone's apex, or
+    /// absolute (ending in the zone's name, or with a final dot). May start with `*.`.
+    pub name: String,
+    /// `A`, `AAAA`, `CNAME`, or any other type (kept, not followed).
+    #[serde(rename = "type")]
+    pub rtype: String,
+    /// Addresses (A, AAAA), the target (CNAME), or the text of other types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<OneOrMany>,
+    /// Alias target's DNS name (a load balancer, an endpoint, another record), instead
+    /// of values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    /// Time to live, seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<u32>,
+    /// Set identifier, for records with a routing policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_id: Option<String>,
+    /// Weighted routing: the weight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<u32>,
+    /// Latency routing: the region served.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Failover routing: `primary` or `secondary`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failover: Option<String>,
+    /// Other routing policies (`geolocation`, `geoproximity`, `multivalue`,
+    /// `cidr`): every set is a possible answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routing: Option<String>,
+}
+
+/// A Route 53 Resolver rule.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolverRuleSpec {
+    /// Name.
+    pub name: String,
+    /// `rslvr-rr-…`; made up from the name when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The domain it matches, with every name under it.
+    pub domain: String,
+    /// `forward` (default): send queries to `targets`; `system`: Route 53 Resolver
+    /// answers them itself (overrides a broader forwarding rule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Target resolvers: `10.50.0.2` or `10.50.0.2:53`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
+    /// The VPCs it applies to, by name or id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vpcs: Vec<String>,
     /// Tags.
     #[serde(default, skip_serializing_if = "Tags::is_empty")]
     pub tags: Tags,

@@ -38,9 +38,10 @@ fn the_example_loads_cleanly() {
             net.vpcs().len(),
             net.subnets().len(),
             net.interfaces().len(),
-            net.peerings().len()
+            net.peerings().len(),
+            net.hosted_zones().len(),
         ),
-        (3, 7, 10, 2)
+        (3, 7, 11, 2, 2)
     );
     assert_eq!(
         net.by_id("pcx-0535aabbb2629e915").map(|i| i.kind()),

@@ -19,11 +19,13 @@ struct Stop {
 const TOUR: &[Stop] = &[
     Stop {
         title: "An EKS runner pod scans with SonarQube over the VPC peering",
-        story: "The pod (10.1.34.50, VPC CNI, no Tailscale) sends to 10.0.10.8. The dev route table\n\
-                sends 10.0.0.0/16 to pcx-0535aabbb2629e915; SonarQube's security group allows 9000\n\
-                from the dev VPC CIDR; the reply finds 10.1.0.0/16 -> the same peering.",
+        story: "The pod (10.1.34.50, VPC CNI, no Tailscale) asks the dev VPC's resolver for\n\
+                sonarqube.shared.example.internal: the private zone associated with dev answers\n\
+                10.0.10.8. The dev route table sends 10.0.0.0/16 to pcx-0535aabbb2629e915;\n\
+                SonarQube's security group allows 9000 from the dev VPC CIDR; the reply finds\n\
+                10.1.0.0/16 -> the same peering.",
         from: "eks-runner",
-        to: "sonarqube",
+        to: "sonarqube.shared.example.internal",
         protocol: 6,
         port: 9000,
     },
@@ -37,10 +39,20 @@ const TOUR: &[Stop] = &[
     },
     Stop {
         title: "Staging cannot use SonarQube: its security group allows only the dev CIDR",
-        story: "staging-api (10.2.1.15) is peered with shared services and the routes and network\n\
+        story:
+            "staging-api (10.2.1.15) is peered with shared services and the routes and network\n\
                 ACL let it in, but sonarqube-sg names 10.1.0.0/16 and the router subnet only.",
         from: "staging-api",
         to: "sonarqube",
+        protocol: 6,
+        port: 9000,
+    },
+    Stop {
+        title: "Staging cannot even find SonarQube by name",
+        story: "The private zone shared.example.internal is associated with shared services and\n\
+                dev, not staging: staging's resolver goes on to public DNS, where the name is not.",
+        from: "staging-api",
+        to: "sonarqube.shared.example.internal",
         protocol: 6,
         port: 9000,
     },

@@ -5,6 +5,7 @@ pub(crate) mod demo;
 pub(crate) mod example;
 pub(crate) mod export;
 pub(crate) mod generate;
+pub(crate) mod resolve;
 pub(crate) mod schema;
 pub(crate) mod snapshot;
 pub(crate) mod trace;

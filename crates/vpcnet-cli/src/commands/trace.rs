@@ -2,7 +2,10 @@
 
 use std::process::ExitCode;
 
-use vpcnet_engine::{resolve_destination, resolve_source, Component, Path, Query, Trace};
+use vpcnet_engine::{
+    looks_like_dns_name, resolve_destination, resolve_source, trace_name, Component, Path, Query,
+    Trace,
+};
 use vpcnet_model::{Network, Protocol};
 
 use crate::cli::{Format, TraceArgs, Verdict};
@@ -24,17 +27,25 @@ pub(crate) struct Question<'a> {
 /// Resolves and traces a question.
 pub(crate) fn ask(net: &Network, q: &Question<'_>) -> anyhow::Result<Trace> {
     let from = resolve_source(net, q.from).map_err(|e| BadInput(format!("--from: {e}")))?;
-    let to = resolve_destination(net, &from, q.to).map_err(|e| BadInput(format!("--to: {e}")))?;
-    let query = Query {
+    let mut query = Query {
         from,
-        to_ip: to.ip,
-        expect: to.expect,
+        to_ip: std::net::Ipv4Addr::UNSPECIFIED,
+        expect: None,
         protocol: q.protocol,
         src_port: q.src_port,
         dst_port: q.port,
         icmp_type: q.icmp_type,
         icmp_code: q.icmp_code,
     };
+    // A resource's id or Name tag wins over DNS (a Name tag may contain dots).
+    let to = q.to.trim();
+    let named = net.by_id(to).is_some() || !net.by_name(to).is_empty();
+    if !named && looks_like_dns_name(to) {
+        return Ok(trace_name(net, &query, to));
+    }
+    let dest = resolve_destination(net, &from, q.to).map_err(|e| BadInput(format!("--to: {e}")))?;
+    query.to_ip = dest.ip;
+    query.expect = dest.expect;
     Ok(vpcnet_engine::trace(net, &query))
 }
 
@@ -97,7 +108,12 @@ fn component_text(net: &Network, c: &Component) -> String {
 }
 
 fn render_path(net: &Network, title: &str, p: &Path, out: &mut String) {
-    match p.hops.first() {
+    // The packet of the connection, not of a DNS question before it.
+    let first = p
+        .hops
+        .iter()
+        .find(|h| h.action != vpcnet_engine::Action::Resolve);
+    match first {
         Some(first) => out.push_str(&format!("{title}  {}\n", first.packet)),
         None => out.push_str(&format!("{title}\n")),
     }
@@ -126,10 +142,14 @@ pub(crate) fn render_text(net: &Network, t: &Trace, from: &str, to: &str) -> Str
     } else {
         "UNREACHABLE"
     };
+    let to_ip = if q.to_ip.is_unspecified() {
+        "does not resolve".to_owned()
+    } else {
+        q.to_ip.to_string()
+    };
     let mut out = format!(
-        "{verdict}: {from} ({}) -> {to} ({}) {proto}{port}\n\n",
+        "{verdict}: {from} ({}) -> {to} ({to_ip}) {proto}{port}\n\n",
         q.from.ip(),
-        q.to_ip
     );
     render_path(net, "forward", &t.forward, &mut out);
     if let Some(r) = &t.ret {

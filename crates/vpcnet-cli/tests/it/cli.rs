@@ -284,6 +284,8 @@ fn export_writes_a_spec_that_traces_the_same() {
         ("eks-runner", "sonarqube", "9000"),
         ("staging-api", "sonarqube", "9000"),
         ("eks-runner", "staging-api", "443"),
+        ("eks-runner", "sonarqube.shared.example.internal", "9000"),
+        ("staging-api", "sonarqube.shared.example.internal", "9000"),
     ] {
         let a = stdout(&vpcnet(&[
             "trace",
@@ -311,6 +313,106 @@ fn export_writes_a_spec_that_traces_the_same() {
             b["forward"]["hops"].as_array().unwrap().len()
         );
     }
+}
+
+#[test]
+fn trace_to_a_dns_name_starts_with_the_resolution() {
+    let (v, code) = trace_json(&[
+        "--from",
+        "eks-runner",
+        "--to",
+        "sonar.shared.example.internal",
+        "--port",
+        "9000",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(v["verdict"], "reachable");
+    assert_eq!(v["to"]["ip"], "10.0.10.8");
+    let actions: Vec<&str> = v["forward"]["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &actions[..5],
+        ["resolve", "resolve", "resolve", "resolve", "send"]
+    );
+    assert_eq!(v["dns"]["answers"], serde_json::json!(["10.0.10.8"]));
+    assert_eq!(v["dns"]["resolver"], "10.1.0.2");
+
+    let (v, code) = trace_json(&[
+        "--from",
+        "staging-api",
+        "--to",
+        "sonarqube.shared.example.internal",
+        "--port",
+        "9000",
+        "--expect",
+        "unreachable",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(v["verdict"], "unreachable");
+    assert_eq!(v["blocked_by"]["code"], "DNS_ZONE_NOT_ASSOCIATED");
+    assert_eq!(v["to"]["ip"], Value::Null);
+    assert_eq!(v["dns"]["resolved"], false);
+}
+
+#[test]
+fn resolve_prints_the_chain_and_the_answers() {
+    let o = vpcnet(&[
+        "resolve",
+        "sonar.shared.example.internal",
+        "example:cross-vpc",
+        "--from",
+        "dev",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["answers"], serde_json::json!(["10.0.10.8"]));
+    assert_eq!(v["from_vpc"]["name"], "dev");
+    let zones: Vec<&str> = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["type"] == "hosted-zone")
+        .map(|s| s["component"].as_str().unwrap())
+        .collect();
+    assert_eq!(zones, ["Z0SHAREDEXAMPLE01", "Z0SHAREDEXAMPLE01"]);
+
+    let o = vpcnet(&[
+        "resolve",
+        "langfuse.dev.example.internal",
+        "example:cross-vpc",
+        "--from",
+        "10.1.35.46",
+    ]);
+    assert!(stdout(&o).contains("100.119.26.88"), "{}", stdout(&o));
+
+    let o = vpcnet(&[
+        "resolve",
+        "sonarqube.shared.example.internal",
+        "example:cross-vpc",
+        "--from",
+        "internet",
+    ]);
+    let text = stdout(&o);
+    assert!(
+        text.starts_with("UNRESOLVED") && text.contains("DNS_ZONE_NOT_ASSOCIATED"),
+        "{text}"
+    );
+
+    let o = vpcnet(&[
+        "resolve",
+        "x.example.com",
+        "example:cross-vpc",
+        "--from",
+        "nowhere",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--from"), "{}", stderr(&o));
 }
 
 fn snapshot(name: &str) -> String {

@@ -1,6 +1,7 @@
 //! Integration tests of the engine: one binary, a module per topic.
 
 mod check;
+mod dns;
 mod generated;
 mod seed000;
 mod semantics;
