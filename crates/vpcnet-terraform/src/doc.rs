@@ -28,6 +28,21 @@ pub(crate) struct Res<'a> {
     pub(crate) ptr: String,
 }
 
+/// One data source instance: what Terraform read (its values), or nothing yet when
+/// it is read at apply.
+pub(crate) struct DataRes<'a> {
+    /// The module instance it is in.
+    pub(crate) scope: Vec<String>,
+    /// `aws_vpc`.
+    pub(crate) ty: &'a str,
+    /// `main`.
+    pub(crate) name: &'a str,
+    /// `count`/`for_each` index.
+    pub(crate) index: Option<&'a Value>,
+    /// Its attribute values; `None` when Terraform reads it only at apply.
+    pub(crate) values: Option<&'a Value>,
+}
+
 /// A finding made while reading the tree, before lowering.
 pub(crate) struct Early {
     pub(crate) code: &'static str,
@@ -46,6 +61,9 @@ pub(crate) struct Doc<'a> {
     /// Managed resources, in document order.
     pub(crate) res: Vec<Res<'a>>,
     pub(crate) data_sources: usize,
+    /// Data sources whose values may stand in for references (`data.aws_vpc.x.id`):
+    /// those read while planning (in `prior_state`) and those read at apply.
+    pub(crate) data: Vec<DataRes<'a>>,
     /// Whether unknown values may be linked through `configuration` (the planned
     /// network of a plan only: the prior state knows its values).
     pub(crate) use_config: bool,
@@ -96,6 +114,7 @@ impl<'a> Doc<'a> {
                 .map(str::to_owned),
             res: Vec::new(),
             data_sources: 0,
+            data: Vec::new(),
             use_config: is_plan && which == Which::Planned,
             early: Vec::new(),
         };
@@ -117,6 +136,16 @@ impl<'a> Doc<'a> {
         };
         if let Some(m) = module {
             d.module(m, ptr, &[], &unknown, 0);
+        }
+        if d.use_config {
+            // Data sources read while planning keep their values in the prior state;
+            // those in the planned values are read at apply.
+            if let Some(m) = root.pointer("/prior_state/values/root_module") {
+                d.data_tree(m, &[], false, 0);
+            }
+            if let Some(m) = module {
+                d.data_tree(m, &[], true, 0);
+            }
         }
         Ok(d)
     }
@@ -256,6 +285,60 @@ impl<'a> Doc<'a> {
             values,
             ptr: ptr.to_owned(),
         });
+    }
+
+    /// Collects the data sources of a module tree, quietly: the tree is read for
+    /// resources elsewhere, which reports its shape.
+    fn data_tree(&mut self, m: &'a Value, scope: &[String], deferred: bool, depth: usize) {
+        for r in m
+            .get("resources")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            let s = |k: &str| r.get(k).and_then(Value::as_str);
+            let (Some("data"), Some(ty), Some(name)) = (s("mode"), s("type"), s("name")) else {
+                continue;
+            };
+            self.data.push(DataRes {
+                scope: scope.to_vec(),
+                ty,
+                name,
+                index: r.get("index").filter(|v| !v.is_null()),
+                values: r.get("values").filter(|v| !deferred && v.is_object()),
+            });
+        }
+        if depth > 64 {
+            return;
+        }
+        let parent = scope.join(".");
+        for c in m
+            .get("child_modules")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            let Some(addr) = c.get("address").and_then(Value::as_str) else {
+                continue;
+            };
+            let seg = if parent.is_empty() {
+                addr
+            } else {
+                addr.strip_prefix(&format!("{parent}.")).unwrap_or(addr)
+            };
+            let mut s = scope.to_vec();
+            s.push(seg.to_owned());
+            self.data_tree(c, &s, deferred, depth + 1);
+        }
+    }
+
+    /// The value of a root module variable, as the plan gives it (`variables`).
+    pub(crate) fn root_variable(&self, name: &str) -> Option<&'a Value> {
+        self.root
+            .get("variables")?
+            .get(name)?
+            .get("value")
+            .filter(|v| !v.is_null())
     }
 
     /// The `configuration` module at a module instance path (indices dropped).

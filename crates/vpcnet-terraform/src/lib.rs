@@ -13,10 +13,18 @@
 //! id made from its address (`vpc-tf-module.vpc.aws_vpc.this[0]`), and an unknown
 //! attribute is linked through the plan's `configuration` references
 //! (`vpc_peering_connection_id = aws_vpc_peering_connection.x.id`), through module
-//! inputs (`var.vpc_id`) and outputs (`module.vpc.vpc_id`). What cannot be linked or
-//! known (an address AWS picks at apply, the CIDR of a peer VPC outside the plan, the
-//! region of a provider configured from a variable) is filled in with a stated
-//! assumption and reported as a finding, never guessed silently.
+//! inputs (`var.vpc_id`, down to the plan's root `variables`) and outputs
+//! (`module.vpc.vpc_id`), `each.value` of a `for_each` over a module or resource, data
+//! sources read while planning, and the references of a whole list of blocks
+//! (`route = [...]`) when exactly one of them fits an entry. Terraform's JSON holds no
+//! `local`s and leaves `dynamic` blocks out; a local is taken for the only VPC (or a
+//! rule's only group) of its module, and said so; any other link that stops is
+//! reported with the reference it stops at and why. What cannot be known (a private
+//! address AWS picks at apply, a public address AWS assigns at apply — stood for by a
+//! placeholder from the documentation ranges so that internet paths can be traced —
+//! the CIDR of a peer VPC outside the plan) is filled in with a stated assumption and
+//! reported as a finding, never guessed silently. IPv6 entries the model cannot hold
+//! (network ACL and prefix list entries) are named, not dropped.
 //!
 //! AWS defaults that Terraform leaves implicit are added as AWS would: every VPC has a
 //! main route table with `local` routes, a default network ACL allowing everything and

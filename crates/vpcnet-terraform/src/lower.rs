@@ -62,6 +62,9 @@ const MODELLED: &[&str] = &[
     "aws_network_interface",
     "aws_network_interface_sg_attachment",
     "aws_instance",
+    // The Cloud Control provider's route tables (the `aws-ia/vpc` module uses them).
+    "awscc_ec2_route_table",
+    "awscc_ec2_subnet_route_table_association",
 ];
 
 /// A route before its table and target are looked up: plain strings.
@@ -69,8 +72,9 @@ struct RouteSpec {
     res: usize,
     table: String,
     dest: DestSpec,
-    /// (field, id).
-    target: Option<(&'static str, String)>,
+    /// (field, id), or why there is none: (pointer, message) when a target is
+    /// unknown until apply and cannot be linked.
+    target: Result<(&'static str, String), Option<(String, String)>>,
     ptr: String,
 }
 
@@ -78,6 +82,23 @@ enum DestSpec {
     V4(String),
     V6(String),
     PrefixList(String),
+}
+
+impl DestSpec {
+    fn text(&self) -> &str {
+        match self {
+            DestSpec::V4(s) | DestSpec::V6(s) | DestSpec::PrefixList(s) => s,
+        }
+    }
+}
+
+/// A network ACL entry as read.
+enum Entry {
+    V4(NaclEntry),
+    /// An IPv6 entry: rule number, CIDR, pointer.
+    V6(u16, String, String),
+    /// Neither CIDR is known.
+    NoCidr,
 }
 
 /// Route target fields, in the order AWS would pick one.
@@ -109,10 +130,18 @@ struct Lower<'d, 'a, 'b> {
     default_acl: HashMap<String, VpcIdx>,
     default_sg_of: HashMap<VpcIdx, SgIdx>,
     routes: Vec<RouteSpec>,
-    /// Instance or interface id (and private address, when given) → public address.
-    eip_on: HashMap<String, Vec<(Option<Ipv4Addr>, Ipv4Addr)>>,
-    /// Elastic IP allocation id → public address, when known.
-    eip_alloc: HashMap<String, Option<Ipv4Addr>>,
+    /// Instance or interface id → (private address when given, public address, the
+    /// resource that maps it).
+    eip_on: HashMap<String, Vec<(Option<Ipv4Addr>, Ipv4Addr, usize)>>,
+    /// Keys of `eip_on` that an instance or interface of the input took.
+    eip_used: HashSet<String>,
+    /// Elastic IP allocation id or id → (the `aws_eip`, its public address when known
+    /// or stood for).
+    eip_alloc: HashMap<String, (usize, Option<Ipv4Addr>)>,
+    /// Public addresses the document names or placeholders took.
+    used_public: HashSet<Ipv4Addr>,
+    /// Subnets that give instances a public address at launch.
+    map_public: HashSet<SubnetIdx>,
 }
 
 pub(crate) fn lower(b: &mut NetworkBuilder, d: &Doc<'_>) -> TfReport {
@@ -129,7 +158,10 @@ pub(crate) fn lower(b: &mut NetworkBuilder, d: &Doc<'_>) -> TfReport {
         default_sg_of: HashMap::new(),
         routes: Vec::new(),
         eip_on: HashMap::new(),
+        eip_used: HashSet::new(),
         eip_alloc: HashMap::new(),
+        used_public: HashSet::new(),
+        map_public: HashSet::new(),
     };
     for e in &d.early {
         let diag = if e.error {
@@ -142,6 +174,16 @@ pub(crate) fn lower(b: &mut NetworkBuilder, d: &Doc<'_>) -> TfReport {
     }
     l.run();
     l.report()
+}
+
+/// What a security group rule's peer attribute names, for findings.
+fn peer_kind(field: &str) -> &'static str {
+    match field {
+        "cidr_blocks" | "cidr_ipv4" => "CIDR",
+        "ipv6_cidr_blocks" | "cidr_ipv6" => "IPv6 CIDR",
+        "prefix_list_ids" | "prefix_list_id" => "prefix list",
+        _ => "security group",
+    }
 }
 
 fn num(v: Option<&Value>) -> Option<i64> {
@@ -240,16 +282,29 @@ impl Lower<'_, '_, '_> {
     fn meta(&self, i: usize, id: String) -> Meta {
         let tags_v = self
             .val(i, "tags")
-            .filter(|t| t.as_object().is_some_and(|o| !o.is_empty()))
-            .or_else(|| self.val(i, "tags_all"));
-        let tags: Vec<(String, String)> = tags_v
-            .and_then(Value::as_object)
-            .map(|o| {
-                o.iter()
-                    .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
-                    .collect()
+            .filter(|t| match t {
+                Value::Object(o) => !o.is_empty(),
+                Value::Array(l) => !l.is_empty(),
+                _ => false,
             })
-            .unwrap_or_default();
+            .or_else(|| self.val(i, "tags_all"));
+        let tags: Vec<(String, String)> = match tags_v {
+            Some(Value::Object(o)) => o
+                .iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
+                .collect(),
+            // The Cloud Control provider (`awscc_*`) lists tags as `{key, value}`.
+            Some(Value::Array(l)) => l
+                .iter()
+                .filter_map(|t| {
+                    Some((
+                        t.get("key")?.as_str()?.to_owned(),
+                        t.get("value")?.as_str()?.to_owned(),
+                    ))
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         let name = tags
             .iter()
             .find(|(k, _)| k == "Name")
@@ -263,11 +318,35 @@ impl Lower<'_, '_, '_> {
     }
 
     fn unresolved(&mut self, i: usize, attr: &str, what: &str, consequence: &str) {
+        let fallback = format!("its configuration names no {what} in the plan");
+        let why = self.r.why(i, attr, &fallback);
         let msg = format!(
-            "`{attr}` of `{}` is unknown until apply and its configuration names no {what} in the plan; {consequence}",
+            "`{attr}` of `{}` is unknown until apply and {why}; {consequence}",
             self.addr(i)
         );
         let p = self.vptr(i, attr);
+        self.say(Severity::Error, "UNRESOLVED_REFERENCE", &p, msg);
+    }
+
+    /// An attribute of item `j` of a list of blocks that could not be linked.
+    #[allow(clippy::too_many_arguments)] // the block, the item and the finding's parts
+    fn unresolved_block(
+        &mut self,
+        i: usize,
+        block: &str,
+        j: usize,
+        item: &Value,
+        attr: &str,
+        what: &str,
+        consequence: &str,
+    ) {
+        let fallback = format!("its configuration names no {what} in the plan");
+        let why = self.r.block_why(i, block, j, item, attr, &fallback);
+        let msg = format!(
+            "`{block}[{j}].{attr}` of `{}` is unknown until apply and {why}; {consequence}",
+            self.addr(i)
+        );
+        let p = format!("{}/values/{block}/{j}/{}", self.ptr(i), esc(attr));
         self.say(Severity::Error, "UNRESOLVED_REFERENCE", &p, msg);
     }
 
@@ -336,6 +415,42 @@ impl Lower<'_, '_, '_> {
         }
     }
 
+    /// The IPv6 block of a VPC or subnet: as given, or said when AWS assigns it at
+    /// apply (it is held for information; traces are IPv4).
+    fn cidr6(&mut self, i: usize) -> Option<Ipv6Net> {
+        let p = self.vptr(i, "ipv6_cidr_block");
+        match self.r.one(i, "ipv6_cidr_block") {
+            Some(c) => match c.parse::<Ipv6Net>() {
+                Ok(n) => Some(n.trunc()),
+                Err(_) => {
+                    let msg = format!("`{c}` of `{}` is not an IPv6 CIDR", self.addr(i));
+                    self.say(Severity::Error, "BAD_CIDR", &p, msg);
+                    None
+                }
+            },
+            // The attribute is computed whether or not IPv6 is wanted: say so only
+            // when it is.
+            None if self.r.unknown_at(i, "/ipv6_cidr_block")
+                && [
+                    "assign_generated_ipv6_cidr_block",
+                    "assign_ipv6_address_on_creation",
+                    "ipv6_native",
+                ]
+                .iter()
+                .any(|a| boolean(self.val(i, a)) == Some(true))
+                || text(self.val(i, "ipv6_ipam_pool_id")).is_some() =>
+            {
+                let msg = format!(
+                    "the IPv6 block of `{}` is assigned at apply and not known; it is left out (IPv6 blocks are held for information only: vpcnet traces IPv4)",
+                    self.addr(i)
+                );
+                self.say(Severity::Note, "IPV6_CIDR_UNKNOWN", &p, msg);
+                None
+            }
+            None => None,
+        }
+    }
+
     fn region(&mut self, i: usize) -> String {
         if let Some(r) = text(self.val(i, "region")) {
             return r;
@@ -347,19 +462,14 @@ impl Lower<'_, '_, '_> {
         }
         let key = self.r.provider_key(i).unwrap_or("aws");
         for k in [key, "aws"] {
-            if let Some(r) = self
-                .d
-                .provider(k)
-                .and_then(|p| p.pointer("/expressions/region/constant_value"))
-                .and_then(Value::as_str)
-            {
-                return r.to_owned();
+            if let Some(r) = self.r.provider_arg(k, "/region") {
+                return r;
             }
         }
         if !self.said_region {
             self.said_region = true;
             let msg = format!(
-                "the region of `{}` is not known (no per-resource `region`, ARN or constant provider `region`); `{DEFAULT_REGION}` is assumed for every resource whose region is not known",
+                "the region of `{}` is not known (no per-resource `region`, ARN, or provider `region` given as a constant or a root variable); `{DEFAULT_REGION}` is assumed for every resource whose region is not known",
                 self.addr(i)
             );
             let p = self.ptr(i);
@@ -379,18 +489,13 @@ impl Lower<'_, '_, '_> {
         }
         let key = self.r.provider_key(i).unwrap_or("aws");
         for k in [key, "aws"] {
-            let Some(p) = self.d.provider(k) else {
-                continue;
-            };
-            if let Some(a) = p
-                .pointer("/expressions/allowed_account_ids/constant_value/0")
-                .and_then(Value::as_str)
-            {
-                return a.to_owned();
+            if let Some(a) = self.r.provider_arg(k, "/allowed_account_ids") {
+                return a;
             }
-            if let Some(a) = p
-                .pointer("/expressions/assume_role/0/role_arn/constant_value")
-                .and_then(Value::as_str)
+            if let Some(a) = self
+                .r
+                .provider_arg(k, "/assume_role/0/role_arn")
+                .as_deref()
                 .and_then(arn_parts)
                 .map(|(_, a)| a)
                 .filter(|a| !a.is_empty())
@@ -401,7 +506,7 @@ impl Lower<'_, '_, '_> {
         if !self.said_account {
             self.said_account = true;
             let msg = format!(
-                "the account of `{}` is not known (no `owner_id`, ARN, or constant provider `allowed_account_ids`/`assume_role`); `{DEFAULT_ACCOUNT}` is assumed for every resource whose account is not known",
+                "the account of `{}` is not known (no `owner_id`, ARN, or provider `allowed_account_ids`/`assume_role` given as a constant or a root variable); `{DEFAULT_ACCOUNT}` is assumed for every resource whose account is not known",
                 self.addr(i)
             );
             let p = self.ptr(i);
@@ -423,10 +528,38 @@ impl Lower<'_, '_, '_> {
         self.collect_routes();
         self.vpcs();
         self.external_vpcs();
+        self.orphans(
+            "aws_vpc_ipv4_cidr_block_association",
+            "vpc_id",
+            "VPC",
+            |x| matches!(x, AnyIdx::Vpc(_)),
+            "the CIDR block is left out",
+        );
         self.prefix_lists();
+        self.orphans(
+            "aws_ec2_managed_prefix_list_entry",
+            "prefix_list_id",
+            "prefix list",
+            |x| matches!(x, AnyIdx::PrefixList(_)),
+            "the entry is left out",
+        );
         self.igws();
+        self.orphans(
+            "aws_internet_gateway_attachment",
+            "internet_gateway_id",
+            "internet gateway",
+            |x| matches!(x, AnyIdx::InternetGateway(_)),
+            "the attachment is skipped",
+        );
         self.nacls();
         self.route_tables();
+        self.orphans(
+            "aws_main_route_table_association",
+            "route_table_id",
+            "route table",
+            |x| matches!(x, AnyIdx::RouteTable(_)),
+            "the VPC keeps its own main route table",
+        );
         self.security_groups();
         self.subnets();
         self.associations();
@@ -434,11 +567,46 @@ impl Lower<'_, '_, '_> {
         self.instances();
         self.interfaces();
         self.nats();
+        self.eips_unused();
         self.peerings();
+        for ty in [
+            "aws_vpc_peering_connection_accepter",
+            "aws_vpc_peering_connection_options",
+        ] {
+            self.orphans(
+                ty,
+                "vpc_peering_connection_id",
+                "peering",
+                |x| matches!(x, AnyIdx::Peering(_)),
+                "it is left out",
+            );
+        }
         self.add_routes();
         self.sg_rules();
         self.inferred();
         self.not_modelled();
+    }
+
+    /// Resources that attach to another by `attr`: said when that one is unknown
+    /// until apply and not linked, or not in the network.
+    fn orphans(
+        &mut self,
+        ty: &str,
+        attr: &str,
+        what: &str,
+        is: fn(AnyIdx) -> bool,
+        consequence: &str,
+    ) {
+        for i in self.of_type(&[ty]) {
+            match self.r.one(i, attr) {
+                None => self.unresolved(i, attr, what, consequence),
+                Some(id) => {
+                    if !self.b.network().by_id(&id).is_some_and(is) {
+                        self.unknown_ref(i, attr, what, &id, consequence);
+                    }
+                }
+            }
+        }
     }
 
     fn report(&self) -> TfReport {
@@ -467,12 +635,31 @@ impl Lower<'_, '_, '_> {
         let mut list = self.r.inferred.borrow().clone();
         list.sort();
         list.dedup();
-        for (i, a, id) in list {
+        for x in list {
+            let kind = if x.id.starts_with("vpc") {
+                "VPC"
+            } else {
+                "security group"
+            };
+            let place = if x.plan_wide {
+                "of the plan".to_owned()
+            } else if x.scope.is_empty() {
+                "of the root module".to_owned()
+            } else {
+                format!("of `{}`", x.scope)
+            };
+            let local = if x.scope.is_empty() {
+                format!("`{}`", x.local)
+            } else {
+                format!("`{}` in `{}`", x.local, x.scope)
+            };
             let msg = format!(
-                "`{a}` of `{}` is unknown until apply and its configuration links it through something the plan does not show (a `local`); `{id}`, the only VPC of its module or plan, is assumed",
-                self.addr(i)
+                "`{}` of `{}` is unknown until apply and its configuration links it through {local}, whose value and expression Terraform's JSON does not hold; `{}`, the only {kind} {place}, is assumed",
+                x.label,
+                self.addr(x.res),
+                x.id
             );
-            let p = self.vptr(i, &a);
+            let p = format!("{}/values{}", self.ptr(x.res), x.ptr);
             self.say(Severity::Note, "REFERENCE_INFERRED", &p, msg);
         }
     }
@@ -513,6 +700,16 @@ impl Lower<'_, '_, '_> {
     }
 
     fn collect_ips(&mut self) {
+        for i in self.of_type(&[
+            "aws_eip",
+            "aws_eip_association",
+            "aws_instance",
+            "aws_nat_gateway",
+        ]) {
+            if let Some(ip) = text(self.val(i, "public_ip")).and_then(|p| p.parse().ok()) {
+                self.used_public.insert(ip);
+            }
+        }
         for i in self.of_type(&["aws_instance", "aws_network_interface", "aws_nat_gateway"]) {
             for a in ["private_ip", "private_ips", "secondary_private_ips"] {
                 let mut v = Vec::new();
@@ -533,7 +730,11 @@ impl Lower<'_, '_, '_> {
 
     /// Every route, inline or standalone, as strings.
     fn collect_routes(&mut self) {
-        for i in self.of_type(&["aws_route_table", "aws_default_route_table"]) {
+        for i in self.of_type(&[
+            "aws_route_table",
+            "aws_default_route_table",
+            "awscc_ec2_route_table",
+        ]) {
             let table = if self
                 .d
                 .res
@@ -551,13 +752,32 @@ impl Lower<'_, '_, '_> {
             for (j, item) in list.iter().enumerate() {
                 let ptr = format!("{}/values/route/{j}", self.ptr(i));
                 let get =
-                    |me: &Self, a: &str| me.r.block_attr(i, "route", item, a).into_iter().next();
+                    |me: &Self, a: &str| me.r.block_attr(i, "route", j, item, a).into_iter().next();
+                let dests = [
+                    "cidr_block",
+                    "ipv6_cidr_block",
+                    "destination_prefix_list_id",
+                ];
                 let dest = if let Some(c) = get(self, "cidr_block") {
                     DestSpec::V4(c)
                 } else if let Some(c) = get(self, "ipv6_cidr_block") {
                     DestSpec::V6(c)
                 } else if let Some(c) = get(self, "destination_prefix_list_id") {
                     DestSpec::PrefixList(c)
+                } else if let Some(f) = dests
+                    .iter()
+                    .find(|f| self.r.unknown_at(i, &format!("/route/{j}/{f}")))
+                {
+                    self.unresolved_block(
+                        i,
+                        "route",
+                        j,
+                        item,
+                        f,
+                        "destination",
+                        "the route is skipped",
+                    );
+                    continue;
                 } else {
                     let msg = format!(
                         "a route of `{}` has no known destination (`cidr_block`, `ipv6_cidr_block` or `destination_prefix_list_id`); skipped",
@@ -566,7 +786,30 @@ impl Lower<'_, '_, '_> {
                     self.say(Severity::Error, "BAD_ROUTE", &ptr, msg);
                     continue;
                 };
-                let target = TARGETS.iter().find_map(|f| get(self, f).map(|v| (*f, v)));
+                let target = match TARGETS.iter().find_map(|f| get(self, f).map(|v| (*f, v))) {
+                    Some(t) => Ok(t),
+                    None => Err(TARGETS
+                        .iter()
+                        .find(|f| self.r.unknown_at(i, &format!("/route/{j}/{f}")))
+                        .map(|f| {
+                            let why = self.r.block_why(
+                                i,
+                                "route",
+                                j,
+                                item,
+                                f,
+                                "its configuration names no target in the plan",
+                            );
+                            (
+                                format!("{ptr}/{f}"),
+                                format!(
+                                    "`route[{j}].{f}` of `{}` (destination `{}`) is unknown until apply and {why}; the route is skipped",
+                                    self.addr(i),
+                                    dest.text()
+                                ),
+                            )
+                        })),
+                };
                 self.routes.push(RouteSpec {
                     res: i,
                     table: table.clone(),
@@ -582,12 +825,23 @@ impl Lower<'_, '_, '_> {
                 self.unresolved(i, "route_table_id", "route table", "the route is skipped");
                 continue;
             };
+            let dests = [
+                "destination_cidr_block",
+                "destination_ipv6_cidr_block",
+                "destination_prefix_list_id",
+            ];
             let dest = if let Some(c) = self.r.one(i, "destination_cidr_block") {
                 DestSpec::V4(c)
             } else if let Some(c) = self.r.one(i, "destination_ipv6_cidr_block") {
                 DestSpec::V6(c)
             } else if let Some(c) = self.r.one(i, "destination_prefix_list_id") {
                 DestSpec::PrefixList(c)
+            } else if let Some(f) = dests
+                .iter()
+                .find(|f| self.r.unknown_at(i, &format!("/{f}")))
+            {
+                self.unresolved(i, f, "destination", "the route is skipped");
+                continue;
             } else {
                 let msg = format!(
                     "`{}` has no known destination (`destination_cidr_block`, `destination_ipv6_cidr_block` or `destination_prefix_list_id`); skipped",
@@ -596,9 +850,27 @@ impl Lower<'_, '_, '_> {
                 self.say(Severity::Error, "BAD_ROUTE", &ptr, msg);
                 continue;
             };
-            let target = TARGETS
+            let target = match TARGETS
                 .iter()
-                .find_map(|f| self.r.one(i, f).map(|v| (*f, v)));
+                .find_map(|f| self.r.one(i, f).map(|v| (*f, v)))
+            {
+                Some(t) => Ok(t),
+                None => Err(TARGETS
+                    .iter()
+                    .find(|f| self.r.unknown_at(i, &format!("/{f}")))
+                    .map(|f| {
+                        let why =
+                            self.r
+                                .why(i, f, "its configuration names no target in the plan");
+                        (
+                            self.vptr(i, f),
+                            format!(
+                                "`{f}` of `{}` is unknown until apply and {why}; the route is skipped",
+                                self.addr(i)
+                            ),
+                        )
+                    })),
+            };
             self.routes.push(RouteSpec {
                 res: i,
                 table,
@@ -607,6 +879,27 @@ impl Lower<'_, '_, '_> {
                 ptr,
             });
         }
+        // A route table that does not declare `route` lists every route AWS has,
+        // those of `aws_route` resources too: the same route, not a second one.
+        let standalone: Vec<(String, String, String)> = self
+            .routes
+            .iter()
+            .filter(|rs| self.d.res.get(rs.res).is_some_and(|r| r.ty == "aws_route"))
+            .filter_map(|rs| {
+                let (_, t) = rs.target.as_ref().ok()?;
+                Some((rs.table.clone(), rs.dest.text().to_owned(), t.clone()))
+            })
+            .collect();
+        let d = self.d;
+        self.routes.retain(|rs| {
+            let inline = d.res.get(rs.res).is_some_and(|r| r.ty != "aws_route");
+            let same = rs.target.as_ref().is_ok_and(|(_, t)| {
+                standalone
+                    .iter()
+                    .any(|(tb, de, tg)| *tb == rs.table && de == rs.dest.text() && tg == t)
+            });
+            !(inline && same)
+        });
     }
 
     fn vpcs(&mut self) {
@@ -652,12 +945,7 @@ impl Lower<'_, '_, '_> {
                     self.say(Severity::Error, "CIDR_UNKNOWN", &p, msg);
                 }
             }
-            let ipv6: Vec<Ipv6Net> = self
-                .r
-                .one(i, "ipv6_cidr_block")
-                .and_then(|c| c.parse().ok())
-                .into_iter()
-                .collect();
+            let ipv6: Vec<Ipv6Net> = self.cidr6(i).into_iter().collect();
             let is_default_vpc = self.d.res.get(i).is_some_and(|r| r.ty == "aws_default_vpc");
             let meta = self.meta(i, id);
             let account = self.account(i);
@@ -707,7 +995,7 @@ impl Lower<'_, '_, '_> {
             let pcx = self.r.id(i);
             let mut cidrs: Vec<Ipv4Net> = Vec::new();
             for rs in &self.routes {
-                if let (Some((_, t)), DestSpec::V4(c)) = (&rs.target, &rs.dest) {
+                if let (Ok((_, t)), DestSpec::V4(c)) = (&rs.target, &rs.dest) {
                     if *t == pcx {
                         if let Ok(n) = c.parse::<Ipv4Net>() {
                             let n = n.trunc();
@@ -767,22 +1055,46 @@ impl Lower<'_, '_, '_> {
             let id = self.r.id(i);
             let mut cidrs = Vec::new();
             let list = items(self.val(i, "entry")).to_vec();
+            let mut v6: Vec<(String, String)> = Vec::new();
             for (j, e) in list.iter().enumerate() {
-                if let Some(c) = text(e.get("cidr")) {
-                    if c.contains(':') {
-                        continue;
+                let p = format!("{}/values/entry/{j}/cidr", self.ptr(i));
+                match text(e.get("cidr")) {
+                    Some(c) if c.contains(':') => v6.push((c, p)),
+                    Some(c) => cidrs.extend(self.cidr4(i, &c, &p)),
+                    None if self.r.unknown_at(i, &format!("/entry/{j}/cidr")) => {
+                        let item = e.clone();
+                        self.unresolved_block(
+                            i,
+                            "entry",
+                            j,
+                            &item,
+                            "cidr",
+                            "CIDR",
+                            "the entry is left out",
+                        );
                     }
-                    let p = format!("{}/values/entry/{j}/cidr", self.ptr(i));
-                    cidrs.extend(self.cidr4(i, &c, &p));
+                    None => {}
                 }
             }
             for (e, pl) in &entries {
                 if pl.as_deref() == Some(id.as_str()) {
-                    if let Some(c) = self.r.one(*e, "cidr").filter(|c| !c.contains(':')) {
-                        let p = self.vptr(*e, "cidr");
-                        cidrs.extend(self.cidr4(*e, &c, &p));
+                    let p = self.vptr(*e, "cidr");
+                    match self.r.one(*e, "cidr") {
+                        Some(c) if c.contains(':') => v6.push((c, p)),
+                        Some(c) => cidrs.extend(self.cidr4(*e, &c, &p)),
+                        None => self.unresolved(*e, "cidr", "CIDR", "the entry is left out"),
                     }
                 }
+            }
+            if let Some((_, first)) = v6.first() {
+                let list: Vec<String> = v6.iter().map(|(c, _)| format!("`{c}`")).collect();
+                let msg = format!(
+                    "the IPv6 entries of prefix list `{}` ({}) are left out: vpcnet's prefix lists hold IPv4 CIDRs only, and it traces IPv4",
+                    self.addr(i),
+                    list.join(", ")
+                );
+                let first = first.clone();
+                self.say(Severity::Note, "IPV6_NOT_MODELLED", &first, msg);
             }
             cidrs.dedup();
             let list_name = text(self.val(i, "name")).unwrap_or_else(|| self.addr(i));
@@ -811,6 +1123,10 @@ impl Lower<'_, '_, '_> {
                     .find(|(g, _)| g.as_deref() == Some(id.as_str()))
                 {
                     Some((_, a)) => self.vpc_ref(*a, "vpc_id", "the gateway is left detached"),
+                    None if self.r.unknown_at(i, "/vpc_id") => {
+                        self.unresolved(i, "vpc_id", "VPC", "the gateway is left detached");
+                        None
+                    }
                     None => None,
                 }
             };
@@ -869,13 +1185,17 @@ impl Lower<'_, '_, '_> {
         Some((protocol, l4))
     }
 
+    /// One network ACL entry, inline (`ingress[j]`) or standalone; its CIDRs are
+    /// given already linked: (IPv4, IPv6). An IPv6 entry is returned as such: the
+    /// model's entries hold IPv4 CIDRs only.
     fn nacl_entry(
         &mut self,
         i: usize,
         e: &Value,
         ptr: &str,
         standalone: bool,
-    ) -> Option<NaclEntry> {
+        cidrs: (Option<String>, Option<String>),
+    ) -> Option<Entry> {
         let (no_key, act_key) = if standalone {
             ("rule_number", "rule_action")
         } else {
@@ -909,12 +1229,22 @@ impl Lower<'_, '_, '_> {
                 return None;
             }
         };
-        let cidr = match text(e.get("cidr_block")) {
-            Some(c) => self.cidr4(i, &c, &format!("{ptr}/cidr_block"))?,
-            None => {
-                // IPv6 entries are held by nothing in the model yet.
-                return None;
+        let cidr = match cidrs {
+            (Some(c), _) => self.cidr4(i, &c, &format!("{ptr}/cidr_block"))?,
+            (None, Some(c)) => {
+                if c.parse::<Ipv6Net>().is_err() {
+                    let msg = format!("`{c}` of `{}` is not an IPv6 CIDR", self.addr(i));
+                    self.say(
+                        Severity::Error,
+                        "BAD_CIDR",
+                        &format!("{ptr}/ipv6_cidr_block"),
+                        msg,
+                    );
+                    return None;
+                }
+                return Some(Entry::V6(n, c, ptr.to_owned()));
             }
+            (None, None) => return Some(Entry::NoCidr),
         };
         let icmp = Some((num(e.get("icmp_type")), num(e.get("icmp_code"))));
         let (protocol, l4) = self.l4(
@@ -925,14 +1255,14 @@ impl Lower<'_, '_, '_> {
             ptr,
             icmp,
         )?;
-        Some(NaclEntry {
+        Some(Entry::V4(NaclEntry {
             rule_number: n,
             action,
             protocol,
             l4,
             cidr,
             origin: self.loc(ptr),
-        })
+        }))
     }
 
     fn nacls(&mut self) {
@@ -943,34 +1273,80 @@ impl Lower<'_, '_, '_> {
                 self.unresolved(i, "network_acl_id", "network ACL", "the rule is skipped");
                 continue;
             };
-            let v = self.d.res.get(i).map(|r| r.values).unwrap_or(&Value::Null);
-            let mut e = v.clone();
-            if let Some(o) = e.as_object_mut() {
-                if o.get("cidr_block").is_none_or(Value::is_null) {
-                    if let Some(c) = self.r.one(i, "cidr_block") {
-                        o.insert("cidr_block".into(), Value::String(c));
-                    }
-                }
-            }
+            let e = self.d.res.get(i).map(|r| r.values).unwrap_or(&Value::Null);
             let p = format!("{}/values", self.ptr(i));
             let egress = boolean(e.get("egress")).unwrap_or(false);
-            if let Some(entry) = self.nacl_entry(i, &e, &p, true) {
-                let slot = extra.entry(acl).or_default();
-                if egress {
-                    slot.1.push(entry);
-                } else {
-                    slot.0.push(entry);
+            let cidrs = (
+                self.r.one(i, "cidr_block"),
+                self.r.one(i, "ipv6_cidr_block"),
+            );
+            match self.nacl_entry(i, e, &p, true, cidrs) {
+                Some(Entry::V4(entry)) => {
+                    let slot = extra.entry(acl).or_default();
+                    if egress {
+                        slot.1.push(entry);
+                    } else {
+                        slot.0.push(entry);
+                    }
                 }
+                Some(Entry::V6(n, c, ptr)) => {
+                    let dir = if egress { "outbound" } else { "inbound" };
+                    let msg = format!(
+                        "the IPv6 entry {dir} {n} `{c}` of `{}` (network ACL `{acl}`) is left out: vpcnet's network ACL entries hold IPv4 CIDRs only, and it traces IPv4",
+                        self.addr(i)
+                    );
+                    self.say(Severity::Note, "IPV6_NOT_MODELLED", &ptr, msg);
+                }
+                Some(Entry::NoCidr) => self.nacl_without_cidr(i, None, e, &p),
+                None => {}
             }
         }
-        let inline = |me: &mut Self, i: usize, dir: &str| -> Vec<NaclEntry> {
+        let inline = |me: &mut Self, i: usize, dir: &str| {
             let list = items(me.val(i, dir)).to_vec();
             let mut out = Vec::new();
+            let mut v6 = Vec::new();
             for (j, e) in list.iter().enumerate() {
                 let p = format!("{}/values/{dir}/{j}", me.ptr(i));
-                out.extend(me.nacl_entry(i, e, &p, false));
+                let cidrs = (
+                    me.r.block_attr(i, dir, j, e, "cidr_block")
+                        .into_iter()
+                        .next(),
+                    me.r.block_attr(i, dir, j, e, "ipv6_cidr_block")
+                        .into_iter()
+                        .next(),
+                );
+                match me.nacl_entry(i, e, &p, false, cidrs) {
+                    Some(Entry::V4(x)) => out.push(x),
+                    Some(Entry::V6(n, c, ptr)) => {
+                        let d = if dir == "egress" {
+                            "outbound"
+                        } else {
+                            "inbound"
+                        };
+                        v6.push((format!("{d} {n} `{c}`"), ptr));
+                    }
+                    Some(Entry::NoCidr) => me.nacl_without_cidr(i, Some((dir, j)), e, &p),
+                    None => {}
+                }
             }
-            out
+            (out, v6)
+        };
+        // Both directions of an ACL, with the IPv6 entries said once.
+        let both = |me: &mut Self, i: usize| -> (Vec<NaclEntry>, Vec<NaclEntry>) {
+            let (ingress, mut v6) = inline(me, i, "ingress");
+            let (egress, v6_out) = inline(me, i, "egress");
+            v6.extend(v6_out);
+            if let Some((_, first)) = v6.first() {
+                let list: Vec<String> = v6.iter().map(|(w, _)| w.clone()).collect();
+                let msg = format!(
+                    "the IPv6 entries of `{}` ({}) are left out: vpcnet's network ACL entries hold IPv4 CIDRs only, and it traces IPv4",
+                    me.addr(i),
+                    list.join(", ")
+                );
+                let first = first.clone();
+                me.say(Severity::Note, "IPV6_NOT_MODELLED", &first, msg);
+            }
+            (ingress, egress)
         };
         // Default ACLs: declared, or AWS's allow-all.
         let declared: Vec<(usize, Option<String>)> = self
@@ -1006,8 +1382,7 @@ impl Lower<'_, '_, '_> {
             if !done.insert(vpc) {
                 continue;
             }
-            let mut ingress = inline(self, *i, "ingress");
-            let mut egress = inline(self, *i, "egress");
+            let (mut ingress, mut egress) = both(self, *i);
             if let Some((a, b)) = extra.remove(&acl_id) {
                 ingress.extend(a);
                 egress.extend(b);
@@ -1072,8 +1447,7 @@ impl Lower<'_, '_, '_> {
                 continue;
             };
             let id = self.r.id(i);
-            let mut ingress = inline(self, i, "ingress");
-            let mut egress = inline(self, i, "egress");
+            let (mut ingress, mut egress) = both(self, i);
             if let Some((a, b)) = extra.remove(&id) {
                 ingress.extend(a);
                 egress.extend(b);
@@ -1096,6 +1470,31 @@ impl Lower<'_, '_, '_> {
                 "rules name network ACL `{acl}`, which is not in the input; they are skipped"
             );
             self.say(Severity::Error, "UNKNOWN_REFERENCE", "", msg);
+        }
+    }
+
+    /// A network ACL entry whose CIDR is unknown until apply and not linked, or
+    /// missing.
+    fn nacl_without_cidr(&mut self, i: usize, inline: Option<(&str, usize)>, e: &Value, ptr: &str) {
+        let unknown_field = ["cidr_block", "ipv6_cidr_block"].into_iter().find(|f| {
+            let p = match inline {
+                Some((dir, j)) => format!("/{dir}/{j}/{f}"),
+                None => format!("/{f}"),
+            };
+            self.r.unknown_at(i, &p)
+        });
+        match (unknown_field, inline) {
+            (Some(f), Some((dir, j))) => {
+                self.unresolved_block(i, dir, j, e, f, "CIDR", "the entry is skipped")
+            }
+            (Some(f), None) => self.unresolved(i, f, "CIDR", "the rule is skipped"),
+            (None, _) => {
+                let msg = format!(
+                    "a network ACL entry of `{}` has neither `cidr_block` nor `ipv6_cidr_block`; skipped",
+                    self.addr(i)
+                );
+                self.say(Severity::Error, "BAD_VALUE", ptr, msg);
+            }
         }
     }
 
@@ -1192,7 +1591,7 @@ impl Lower<'_, '_, '_> {
                 tables.push((t, vpc));
             }
         }
-        for i in self.of_type(&["aws_route_table"]) {
+        for i in self.of_type(&["aws_route_table", "awscc_ec2_route_table"]) {
             let Some(vpc) = self.vpc_ref(i, "vpc_id", "the route table and its routes are skipped")
             else {
                 continue;
@@ -1354,12 +1753,9 @@ impl Lower<'_, '_, '_> {
                 .one(i, "availability_zone")
                 .or_else(|| self.r.one(i, "availability_zone_id"))
                 .unwrap_or_else(|| format!("{}?", self.b.network().vpc(vpc).region));
-            let ipv6_cidr = self
-                .r
-                .one(i, "ipv6_cidr_block")
-                .and_then(|c| c.parse().ok());
+            let ipv6_cidr = self.cidr6(i);
             let meta = self.meta(i, self.r.id(i));
-            self.b.add_subnet(vpcnet_model::Subnet {
+            let added = self.b.add_subnet(vpcnet_model::Subnet {
                 meta,
                 vpc,
                 cidr,
@@ -1368,11 +1764,19 @@ impl Lower<'_, '_, '_> {
                 route_table: None,
                 nacl: None,
             });
+            if let Some(s) = added {
+                if boolean(self.val(i, "map_public_ip_on_launch")) == Some(true) {
+                    self.map_public.insert(s);
+                }
+            }
         }
     }
 
     fn associations(&mut self) {
-        for i in self.of_type(&["aws_route_table_association"]) {
+        for i in self.of_type(&[
+            "aws_route_table_association",
+            "awscc_ec2_subnet_route_table_association",
+        ]) {
             if self.r.one(i, "subnet_id").is_none() && self.r.one(i, "gateway_id").is_some() {
                 let msg = format!(
                     "`{}` associates a route table with a gateway (ingress routing), which is not modelled",
@@ -1460,7 +1864,7 @@ impl Lower<'_, '_, '_> {
 
     fn eips(&mut self) {
         for i in self.of_type(&["aws_eip"]) {
-            let public = self
+            let known = self
                 .r
                 .one(i, "public_ip")
                 .and_then(|p| p.parse::<Ipv4Addr>().ok());
@@ -1468,39 +1872,57 @@ impl Lower<'_, '_, '_> {
                 .r
                 .one(i, "allocation_id")
                 .unwrap_or_else(|| self.r.id(i));
-            self.eip_alloc.insert(alloc, public);
-            self.eip_alloc.insert(self.r.id(i), public);
+            self.eip_alloc.insert(alloc, (i, known));
+            self.eip_alloc.insert(self.r.id(i), (i, known));
             let private = self
                 .r
                 .one(i, "associate_with_private_ip")
                 .or_else(|| self.r.one(i, "private_ip"))
                 .and_then(|p| p.parse().ok());
-            let Some(public) = public else {
-                continue;
-            };
-            for target in [
+            let targets: Vec<String> = [
                 self.r.one(i, "instance"),
                 self.r.one(i, "network_interface"),
             ]
             .into_iter()
             .flatten()
-            {
+            .collect();
+            if targets.is_empty() {
+                continue;
+            }
+            let Some(public) = self.eip_public(i) else {
+                continue;
+            };
+            for target in targets {
                 self.eip_on
                     .entry(target)
                     .or_default()
-                    .push((private, public));
+                    .push((private, public, i));
             }
         }
         for i in self.of_type(&["aws_eip_association"]) {
-            let public = self
+            let mut public = self
                 .r
                 .one(i, "public_ip")
-                .and_then(|p| p.parse::<Ipv4Addr>().ok())
-                .or_else(|| {
-                    self.r
-                        .one(i, "allocation_id")
-                        .and_then(|a| self.eip_alloc.get(&a).copied().flatten())
-                });
+                .and_then(|p| p.parse::<Ipv4Addr>().ok());
+            if public.is_none() {
+                let eip = self
+                    .r
+                    .one(i, "allocation_id")
+                    .and_then(|a| self.eip_alloc.get(&a).copied());
+                public = match eip {
+                    Some((_, Some(ip))) => Some(ip),
+                    Some((e, None)) => self.eip_public(e),
+                    None => {
+                        self.unresolved(
+                            i,
+                            "allocation_id",
+                            "Elastic IP",
+                            "the association is skipped",
+                        );
+                        None
+                    }
+                };
+            }
             let Some(public) = public else {
                 continue;
             };
@@ -1508,19 +1930,93 @@ impl Lower<'_, '_, '_> {
                 .r
                 .one(i, "private_ip_address")
                 .and_then(|p| p.parse().ok());
-            for target in [
+            let targets: Vec<String> = [
                 self.r.one(i, "instance_id"),
                 self.r.one(i, "network_interface_id"),
             ]
             .into_iter()
             .flatten()
-            {
+            .collect();
+            if targets.is_empty() {
+                match ["instance_id", "network_interface_id"]
+                    .into_iter()
+                    .find(|a| self.r.unknown_at(i, &format!("/{a}")))
+                {
+                    Some(a) => self.unresolved(
+                        i,
+                        a,
+                        "instance or network interface",
+                        "the association is skipped",
+                    ),
+                    None => {
+                        let msg = format!(
+                            "`{}` names neither an instance nor a network interface; skipped",
+                            self.addr(i)
+                        );
+                        let p = self.ptr(i);
+                        self.say(Severity::Error, "BAD_VALUE", &p, msg);
+                    }
+                }
+            }
+            for target in targets {
                 self.eip_on
                     .entry(target)
                     .or_default()
-                    .push((private, public));
+                    .push((private, public, i));
             }
         }
+    }
+
+    /// The public address of Elastic IP `e`: as Terraform printed it, or, when AWS
+    /// allocates it at apply, a placeholder (said once, on the Elastic IP).
+    fn eip_public(&mut self, e: usize) -> Option<Ipv4Addr> {
+        let keys: Vec<String> = self
+            .eip_alloc
+            .iter()
+            .filter(|(_, (x, _))| *x == e)
+            .map(|(k, _)| k.clone())
+            .collect();
+        if let Some(ip) = keys
+            .iter()
+            .find_map(|k| self.eip_alloc.get(k).and_then(|(_, ip)| *ip))
+        {
+            return Some(ip);
+        }
+        if !self.r.unknown_at(e, "/public_ip") {
+            return None;
+        }
+        let what = format!("Elastic IP `{}`", self.addr(e));
+        let ip = self.placeholder_public(e, &what, "");
+        for k in keys {
+            self.eip_alloc.insert(k, (e, ip));
+        }
+        ip
+    }
+
+    /// A public address for one AWS assigns at apply: the first free one of the
+    /// documentation ranges (RFC 5737), so that paths through it can be followed; the
+    /// note on `i` says so. `None` (said) when all 762 are taken.
+    fn placeholder_public(&mut self, i: usize, what: &str, why: &str) -> Option<Ipv4Addr> {
+        const POOLS: [[u8; 3]; 3] = [[203, 0, 113], [198, 51, 100], [192, 0, 2]];
+        let p = self.vptr(i, "public_ip");
+        for [a, b, c] in POOLS {
+            for d in 1..=254u8 {
+                let ip = Ipv4Addr::new(a, b, c, d);
+                if !self.used_public.insert(ip) || self.b.network().eni_by_public_ip(ip).is_some() {
+                    continue;
+                }
+                let msg = format!(
+                    "the public address of {what} is known only after apply; `{ip}`, from the documentation range `{a}.{b}.{c}.0/24`, stands for it so that paths through it can be followed (the real address differs){why}"
+                );
+                self.say(Severity::Note, "PUBLIC_IP_PLACEHOLDER", &p, msg);
+                return Some(ip);
+            }
+        }
+        let msg = format!(
+            "the public address of {what} is known only after apply, and every placeholder address of the documentation ranges is taken; it is left without one{why}"
+        );
+        self.say(Severity::Note, "PUBLIC_IP_UNKNOWN", &p, msg);
+        None
     }
 
     /// An address for an interface whose address AWS picks at apply: the lowest free
@@ -1554,15 +2050,43 @@ impl Lower<'_, '_, '_> {
         None
     }
 
-    fn public_for(&self, ids: &[String], private: Ipv4Addr, primary: bool) -> Option<Ipv4Addr> {
+    fn public_for(&mut self, ids: &[String], private: Ipv4Addr, primary: bool) -> Option<Ipv4Addr> {
+        self.eip_used.extend(ids.iter().cloned());
         ids.iter()
             .filter_map(|id| self.eip_on.get(id))
             .flatten()
-            .find_map(|(p, pubip)| match p {
+            .find_map(|(p, pubip, _)| match p {
                 Some(p) if *p == private => Some(*pubip),
                 None if primary => Some(*pubip),
                 _ => None,
             })
+    }
+
+    /// Elastic IPs associated with an instance or interface that is not in the input.
+    fn eips_unused(&mut self) {
+        let mut left: Vec<(usize, String)> = self
+            .eip_on
+            .iter()
+            .filter(|(k, _)| !self.eip_used.contains(*k))
+            .flat_map(|(k, v)| v.iter().map(move |(_, _, src)| (*src, k.clone())))
+            .collect();
+        left.sort();
+        left.dedup();
+        for (src, target) in left {
+            let attr = match self.d.res.get(src).map(|r| r.ty) {
+                Some("aws_eip") if target.starts_with("eni-") => "network_interface",
+                Some("aws_eip") => "instance",
+                _ if target.starts_with("eni-") => "network_interface_id",
+                _ => "instance_id",
+            };
+            self.unknown_ref(
+                src,
+                attr,
+                "instance or network interface",
+                &target,
+                "the Elastic IP maps to nothing",
+            );
+        }
     }
 
     fn instances(&mut self) {
@@ -1600,14 +2124,15 @@ impl Lower<'_, '_, '_> {
             if let Some(p) = self.public_for(&[id.clone(), eni_id.clone()], primary, true) {
                 public = Some(p);
             }
-            if public.is_none() && boolean(self.val(i, "associate_public_ip_address")) == Some(true)
-            {
-                let msg = format!(
-                    "`{}` gets a public address at apply, which is not known; it is left without one",
-                    self.addr(i)
-                );
-                let p = self.vptr(i, "public_ip");
-                self.say(Severity::Note, "PUBLIC_IP_UNKNOWN", &p, msg);
+            // AWS gives it a public address at launch when asked to, or when the
+            // subnet maps one on launch and the instance does not say otherwise.
+            let gets_public = match boolean(self.val(i, "associate_public_ip_address")) {
+                Some(b) => b,
+                None => self.map_public.contains(&subnet),
+            };
+            if public.is_none() && gets_public && self.r.unknown_at(i, "/public_ip") {
+                let what = format!("instance `{}`", self.addr(i));
+                public = self.placeholder_public(i, &what, "");
             }
             let mut ips = vec![PrivateIp {
                 addr: primary,
@@ -1761,29 +2286,51 @@ impl Lower<'_, '_, '_> {
                 Some("private") => NatConnectivity::Private,
                 _ => NatConnectivity::Public,
             };
-            let mut public = self
-                .r
-                .one(i, "public_ip")
-                .and_then(|p| p.parse::<Ipv4Addr>().ok());
-            if public.is_none() && connectivity == NatConnectivity::Public {
-                public = self
-                    .r
-                    .one(i, "allocation_id")
-                    .and_then(|a| self.eip_alloc.get(&a).copied().flatten());
-                if public.is_none() {
-                    let msg = format!(
-                        "the Elastic IP of NAT gateway `{}` is not known until apply; the gateway has no public address in the model",
-                        self.addr(i)
-                    );
-                    let p = self.vptr(i, "allocation_id");
-                    self.say(Severity::Note, "PUBLIC_IP_UNKNOWN", &p, msg);
-                }
-            }
             let id = self.r.id(i);
             let eni_id = self
                 .r
                 .one(i, "network_interface_id")
                 .unwrap_or_else(|| format!("eni-tf-{}", self.addr(i)));
+            let mut public = self
+                .r
+                .one(i, "public_ip")
+                .and_then(|p| p.parse::<Ipv4Addr>().ok());
+            // An Elastic IP lists the gateway's interface as its own.
+            let mapped = self.public_for(std::slice::from_ref(&eni_id), private, true);
+            if connectivity == NatConnectivity::Public {
+                public = public.or(mapped);
+            }
+            if public.is_none() && connectivity == NatConnectivity::Public {
+                let alloc = self.r.one(i, "allocation_id");
+                let what = format!("NAT gateway `{}`", self.addr(i));
+                let eip = alloc.as_ref().map(|a| (a, self.eip_alloc.get(a).copied()));
+                public = match eip {
+                    Some((_, Some((_, Some(ip))))) => Some(ip),
+                    Some((_, Some((e, None)))) => self.eip_public(e),
+                    _ if !self.r.unknown_at(i, "/public_ip") => None,
+                    Some((a, None)) => {
+                        let why = format!("; its Elastic IP `{a}` is not in the input");
+                        self.placeholder_public(i, &what, &why)
+                    }
+                    None => {
+                        let why = self.r.why(
+                            i,
+                            "allocation_id",
+                            "its configuration names no Elastic IP in the plan",
+                        );
+                        let why = format!("; its `allocation_id` is unknown until apply and {why}");
+                        self.placeholder_public(i, &what, &why)
+                    }
+                };
+                if public.is_none() {
+                    let msg = format!(
+                        "public NAT gateway `{}` has no known public address; it is left without one",
+                        self.addr(i)
+                    );
+                    let p = self.vptr(i, "public_ip");
+                    self.say(Severity::Note, "PUBLIC_IP_UNKNOWN", &p, msg);
+                }
+            }
             let meta = self.meta(i, id);
             let mut eni_meta = Meta::new(eni_id, None);
             eni_meta.origin = meta.origin.clone();
@@ -1799,7 +2346,8 @@ impl Lower<'_, '_, '_> {
                         public,
                     }],
                     security_groups: Vec::new(),
-                    source_dest_check: true,
+                    // A NAT gateway sends replies from the hosts it translated for.
+                    source_dest_check: false,
                     owner: InterfaceOwner::None,
                 },
                 state,
@@ -1934,13 +2482,20 @@ impl Lower<'_, '_, '_> {
                     }
                 },
             };
-            let Some((field, id)) = rs.target.clone() else {
-                let msg = format!(
-                    "a route of `{}` has no known target (`gateway_id`, `nat_gateway_id`, `vpc_peering_connection_id`, …); skipped",
-                    self.addr(i)
-                );
-                self.say(Severity::Error, "UNRESOLVED_REFERENCE", &rs.ptr, msg);
-                continue;
+            let (field, id) = match rs.target.clone() {
+                Ok(t) => t,
+                Err(Some((ptr, msg))) => {
+                    self.say(Severity::Error, "UNRESOLVED_REFERENCE", &ptr, msg);
+                    continue;
+                }
+                Err(None) => {
+                    let msg = format!(
+                        "a route of `{}` has no known target (`gateway_id`, `nat_gateway_id`, `vpc_peering_connection_id`, …); skipped",
+                        self.addr(i)
+                    );
+                    self.say(Severity::Error, "UNRESOLVED_REFERENCE", &rs.ptr, msg);
+                    continue;
+                }
             };
             let net = self.b.network();
             let found = net.by_id(&id);
@@ -1954,6 +2509,9 @@ impl Lower<'_, '_, '_> {
                 ("transit_gateway_id", _) => RouteTarget::TransitGateway(id.clone()),
                 ("vpc_endpoint_id", _) => RouteTarget::VpcEndpoint(id.clone()),
                 ("gateway_id", _) if id.starts_with("vgw-") => RouteTarget::VpnGateway(id.clone()),
+                ("gateway_id", _) if id.starts_with("tgw-") => {
+                    RouteTarget::TransitGateway(id.clone())
+                }
                 ("gateway_id", _) if id.starts_with("vpce-") => {
                     RouteTarget::VpcEndpoint(id.clone())
                 }
@@ -2034,8 +2592,12 @@ impl Lower<'_, '_, '_> {
             }
         }
         for c in v6 {
-            if let Ok(n) = c.parse::<Ipv6Net>() {
-                out.push(SgPeer::Ipv6(n));
+            match c.parse::<Ipv6Net>() {
+                Ok(n) => out.push(SgPeer::Ipv6(n.trunc())),
+                Err(_) => {
+                    let msg = format!("`{c}` of `{}` is not an IPv6 CIDR", self.addr(i));
+                    self.say(Severity::Error, "BAD_CIDR", ptr, msg);
+                }
             }
         }
         for p in pls {
@@ -2093,16 +2655,44 @@ impl Lower<'_, '_, '_> {
                     ) else {
                         continue;
                     };
-                    let get = |me: &Self, a: &str| me.r.block_attr(i, dir, item, a);
+                    let get = |me: &Self, a: &str| me.r.block_attr(i, dir, j, item, a);
                     let (c, v6, pl, g) = (
                         get(self, "cidr_blocks"),
                         get(self, "ipv6_cidr_blocks"),
                         get(self, "prefix_list_ids"),
                         get(self, "security_groups"),
                     );
+                    let lost: Vec<&str> = [
+                        ("cidr_blocks", &c),
+                        ("ipv6_cidr_blocks", &v6),
+                        ("prefix_list_ids", &pl),
+                        ("security_groups", &g),
+                    ]
+                    .into_iter()
+                    .filter(|(f, v)| {
+                        v.is_empty() && self.r.unknown_at(i, &format!("/{dir}/{j}/{f}"))
+                    })
+                    .map(|(f, _)| f)
+                    .collect();
                     let self_ref = boolean(item.get("self")).unwrap_or(false);
                     let description = text(item.get("description"));
-                    for peer in self.peers(i, own, c, v6, pl, g, self_ref, &ptr) {
+                    let peers = self.peers(i, own, c, v6, pl, g, self_ref, &ptr);
+                    let consequence = if peers.is_empty() {
+                        "the rule is skipped"
+                    } else {
+                        "that part of the rule is left out"
+                    };
+                    for f in &lost {
+                        self.unresolved_block(i, dir, j, item, f, peer_kind(f), consequence);
+                    }
+                    if peers.is_empty() && lost.is_empty() {
+                        let msg = format!(
+                            "`{dir}[{j}]` of `{}` names no peer (CIDR, prefix list, group or `self`); skipped",
+                            self.addr(i)
+                        );
+                        self.say(Severity::Warning, "RULE_WITHOUT_PEER", &ptr, msg);
+                    }
+                    for peer in peers {
                         let rule = SgRule {
                             protocol,
                             l4,
@@ -2145,13 +2735,18 @@ impl Lower<'_, '_, '_> {
             ) else {
                 continue;
             };
-            let c = self.r.attr(i, "cidr_blocks");
-            let v6 = self.r.attr(i, "ipv6_cidr_blocks");
-            let pl = self.r.attr(i, "prefix_list_ids");
-            let g = self.r.attr(i, "source_security_group_id");
+            let fields = [
+                "cidr_blocks",
+                "ipv6_cidr_blocks",
+                "prefix_list_ids",
+                "source_security_group_id",
+            ];
+            let [c, v6, pl, g] = fields.map(|f| self.r.attr(i, f));
+            let lost = self.lost_peers(i, &fields, [&c, &v6, &pl, &g]);
             let self_ref = boolean(self.val(i, "self")).unwrap_or(false);
             let peers = self.peers(i, own, c, v6, pl, g, self_ref, &ptr);
-            if peers.is_empty() {
+            self.report_lost_peers(i, &lost, peers.is_empty());
+            if peers.is_empty() && lost.is_empty() {
                 let msg = format!(
                     "`{}` has no known peer (CIDR, prefix list, group or `self`); skipped",
                     self.addr(i)
@@ -2198,12 +2793,17 @@ impl Lower<'_, '_, '_> {
             ) else {
                 continue;
             };
-            let c = self.r.attr(i, "cidr_ipv4");
-            let v6 = self.r.attr(i, "cidr_ipv6");
-            let pl = self.r.attr(i, "prefix_list_id");
-            let g = self.r.attr(i, "referenced_security_group_id");
+            let fields = [
+                "cidr_ipv4",
+                "cidr_ipv6",
+                "prefix_list_id",
+                "referenced_security_group_id",
+            ];
+            let [c, v6, pl, g] = fields.map(|f| self.r.attr(i, f));
+            let lost = self.lost_peers(i, &fields, [&c, &v6, &pl, &g]);
             let peers = self.peers(i, own, c, v6, pl, g, false, &ptr);
-            if peers.is_empty() {
+            self.report_lost_peers(i, &lost, peers.is_empty());
+            if peers.is_empty() && lost.is_empty() {
                 let msg = format!("`{}` has no known peer (`cidr_ipv4`, `cidr_ipv6`, `prefix_list_id` or `referenced_security_group_id`); skipped", self.addr(i));
                 self.say(Severity::Error, "UNRESOLVED_REFERENCE", &ptr, msg);
             }
@@ -2222,6 +2822,41 @@ impl Lower<'_, '_, '_> {
                     },
                 );
             }
+        }
+    }
+
+    /// The peer attributes of a standalone rule that are unknown until apply and could
+    /// not be linked.
+    ///
+    /// A rule names one kind of peer: `source_security_group_id` conflicts with CIDRs
+    /// and `self`, and the `aws_vpc_security_group_*_rule` attributes exclude each
+    /// other. An attribute the configuration does not set is computed, not lost.
+    fn lost_peers(
+        &self,
+        i: usize,
+        fields: &[&'static str; 4],
+        vals: [&Vec<String>; 4],
+    ) -> Vec<&'static str> {
+        let self_ref = boolean(self.val(i, "self")) == Some(true);
+        if self_ref || vals.iter().any(|v| !v.is_empty()) {
+            return Vec::new();
+        }
+        fields
+            .iter()
+            .zip(vals)
+            .filter(|(f, _)| self.r.unknown_at(i, &format!("/{f}")) && self.r.configured(i, f))
+            .map(|(f, _)| *f)
+            .collect()
+    }
+
+    fn report_lost_peers(&mut self, i: usize, lost: &[&str], skipped: bool) {
+        let consequence = if skipped {
+            "the rule is skipped"
+        } else {
+            "that part of the rule is left out"
+        };
+        for f in lost {
+            self.unresolved(i, f, peer_kind(f), consequence);
         }
     }
 

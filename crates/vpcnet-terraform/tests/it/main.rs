@@ -1,6 +1,11 @@
 //! Integration tests of the Terraform importer: one binary, a module per topic.
 
+mod blocks;
 mod broken;
+mod ipv6;
+mod links;
+mod public_ips;
+mod regression;
 mod robust;
 mod samples;
 mod seed002;

@@ -36,7 +36,7 @@ fn loads_with_endpoints_and_flow_logs_listed() {
         .map(|d| format!("{} {}", d.code, d.message))
         .collect();
     expect![[r#"
-        ACCOUNT_ASSUMED the account of `module.networking.aws_vpc.this[0]` is not known (no `owner_id`, ARN, or constant provider `allowed_account_ids`/`assume_role`); `000000000000` is assumed for every resource whose account is not known
+        ACCOUNT_ASSUMED the account of `module.networking.aws_vpc.this[0]` is not known (no `owner_id`, ARN, or provider `allowed_account_ids`/`assume_role` given as a constant or a root variable); `000000000000` is assumed for every resource whose account is not known
         ADDRESS_ASSIGNED the private address of `aws_instance.eks_node` is picked by AWS at apply; `10.0.10.4`, the lowest free address of its subnet `10.0.10.0/24`, stands for it
         ADDRESS_ASSIGNED the private address of `aws_instance.bastion` is picked by AWS at apply; `10.0.20.4`, the lowest free address of its subnet `10.0.20.0/24`, stands for it
         NOT_MODELLED `aws_vpc_endpoint` is not modelled; 3 resources left out: `module.networking.aws_vpc_endpoint.s3`, `module.networking.aws_vpc_endpoint.interface["ecr.dkr"]`, `module.networking.aws_vpc_endpoint.interface["sts"]`

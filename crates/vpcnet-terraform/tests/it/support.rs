@@ -98,3 +98,154 @@ pub(crate) fn verdict(t: &Trace) -> String {
         }
     }
 }
+
+/// One managed resource instance of a hand-written plan: its planned values and
+/// `after_unknown` (what stays unknown until apply), as `terraform show -json` prints
+/// them.
+pub(crate) struct Planned {
+    addr: String,
+    values: serde_json::Value,
+    unknown: serde_json::Value,
+}
+
+/// A resource instance at `addr` (`module.vpc.aws_subnet.a[0]`).
+pub(crate) fn planned(
+    addr: &str,
+    values: serde_json::Value,
+    unknown: serde_json::Value,
+) -> Planned {
+    Planned {
+        addr: addr.to_owned(),
+        values,
+        unknown,
+    }
+}
+
+/// `module.a["k"].module.b.aws_x.y[0]` → (`module.a["k"].module.b`, `aws_x`, `y`, index).
+fn split_address(addr: &str) -> (String, String, String, serde_json::Value) {
+    let mut module = String::new();
+    let mut rest = addr;
+    while let Some(r) = rest.strip_prefix("module.") {
+        // The call name, then an optional key in brackets (which may hold dots).
+        let end = r.find(['.', '[']).unwrap_or(r.len());
+        let mut seg_end = end;
+        if r[end..].starts_with('[') {
+            seg_end = end + r[end..].find(']').expect("closing bracket") + 1;
+        }
+        if !module.is_empty() {
+            module.push('.');
+        }
+        module.push_str("module.");
+        module.push_str(&r[..seg_end]);
+        rest = r[seg_end..].trim_start_matches('.');
+    }
+    let (ty, name_ix) = rest.split_once('.').expect("type.name");
+    let (name, index) = match name_ix.split_once('[') {
+        Some((n, ix)) => {
+            let ix = ix.trim_end_matches(']');
+            let index = match ix.parse::<u64>() {
+                Ok(n) => serde_json::json!(n),
+                Err(_) => serde_json::json!(ix.trim_matches('"')),
+            };
+            (n, index)
+        }
+        None => (name_ix, serde_json::Value::Null),
+    };
+    (module, ty.to_owned(), name.to_owned(), index)
+}
+
+/// A plan as `terraform show -json` prints it (format 1.2): `planned_values` with
+/// nested `child_modules`, `resource_changes` with `after_unknown`, the given
+/// `configuration` and root `variables`, and an empty prior state.
+pub(crate) fn plan_json(
+    resources: &[Planned],
+    configuration: serde_json::Value,
+    variables: serde_json::Value,
+) -> String {
+    use serde_json::{json, Value};
+    // Module address → its resources; parents are made for every child.
+    let mut modules: Vec<(String, Vec<Value>)> = vec![(String::new(), Vec::new())];
+    let mut changes = Vec::new();
+    for p in resources {
+        let (module, ty, name, index) = split_address(&p.addr);
+        let mut r = json!({
+            "address": p.addr, "mode": "managed", "type": ty, "name": name,
+            "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
+            "values": p.values, "sensitive_values": {}
+        });
+        if !index.is_null() {
+            r["index"] = index.clone();
+        }
+        // Make the module and its parents.
+        let mut prefix = String::new();
+        for seg in module.split(".module.").filter(|s| !s.is_empty()) {
+            let seg = seg.trim_start_matches("module.");
+            if !prefix.is_empty() {
+                prefix.push('.');
+            }
+            prefix.push_str("module.");
+            prefix.push_str(seg);
+            if !modules.iter().any(|(a, _)| *a == prefix) {
+                modules.push((prefix.clone(), Vec::new()));
+            }
+        }
+        if let Some((_, list)) = modules.iter_mut().find(|(a, _)| *a == module) {
+            list.push(r);
+        }
+        let mut c = json!({
+            "address": p.addr, "mode": "managed", "type": ty, "name": name,
+            "provider_name": "registry.terraform.io/hashicorp/aws",
+            "change": {"actions": ["create"], "before": null, "after": p.values,
+                       "after_unknown": p.unknown, "before_sensitive": false, "after_sensitive": {}}
+        });
+        if !module.is_empty() {
+            c["module_address"] = json!(module);
+        }
+        if !index.is_null() {
+            c["index"] = index;
+        }
+        changes.push(c);
+    }
+    fn build(addr: &str, modules: &[(String, Vec<Value>)]) -> Value {
+        let own = modules
+            .iter()
+            .find(|(a, _)| a == addr)
+            .map(|(_, r)| r.clone())
+            .unwrap_or_default();
+        let children: Vec<Value> = modules
+            .iter()
+            .filter(|(a, _)| {
+                !a.is_empty()
+                    && match a.rsplit_once(".module.") {
+                        Some((parent, _)) => parent == addr,
+                        None => addr.is_empty(),
+                    }
+            })
+            .map(|(a, _)| {
+                let mut m = build(a, modules);
+                m["address"] = json!(a);
+                m
+            })
+            .collect();
+        let mut m = json!({"resources": own});
+        if !children.is_empty() {
+            m["child_modules"] = json!(children);
+        }
+        m
+    }
+    let root = build("", &modules);
+    json!({
+        "format_version": "1.2",
+        "terraform_version": "1.9.5",
+        "variables": variables,
+        "planned_values": {"root_module": root},
+        "resource_changes": changes,
+        "prior_state": {"format_version": "1.0", "terraform_version": "1.9.5", "values": {"root_module": {}}},
+        "configuration": configuration,
+        "timestamp": "2025-01-01T00:00:00Z",
+        "applyable": true,
+        "complete": true,
+        "errored": false
+    })
+    .to_string()
+}
