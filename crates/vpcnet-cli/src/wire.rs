@@ -242,7 +242,7 @@ pub(crate) fn trace(net: &Network, t: &Trace, from_input: &str, to_input: &str) 
     let q = &t.query;
     let from_eni = match q.from {
         vpcnet_engine::Endpoint::Interface { eni, .. } => Some(eni),
-        vpcnet_engine::Endpoint::Internet { .. } => None,
+        vpcnet_engine::Endpoint::Internet { .. } | vpcnet_engine::Endpoint::Site { .. } => None,
     };
     let blocked_by = match (
         &t.forward.blocked,
@@ -258,7 +258,14 @@ pub(crate) fn trace(net: &Network, t: &Trace, from_input: &str, to_input: &str) 
         } else {
             "unreachable"
         },
-        from: endpoint(net, from_input, q.from.ip(), from_eni),
+        from: match q.from {
+            vpcnet_engine::Endpoint::Site { att, ip } => WireEndpoint {
+                input: from_input.to_owned(),
+                ip: Some(ip.to_string()),
+                resource: Some(component(net, &Component::Resource(att.into()))),
+            },
+            _ => endpoint(net, from_input, q.from.ip(), from_eni),
+        },
         to: endpoint(net, to_input, q.to_ip, q.expect),
         protocol: proto_name(q.protocol),
         port: matches!(q.protocol, 6 | 17 | 132).then_some(q.dst_port),

@@ -41,7 +41,90 @@ pub fn check(net: &Network) -> Vec<Diagnostic> {
     security_groups(net, &mut out);
     exposure(net, &mut out);
     dns(net, &mut out);
+    transit_gateways(net, &mut out);
     out
+}
+
+fn transit_gateways(net: &Network, out: &mut Vec<Diagnostic>) {
+    for a in net.tgw_attachment_ids() {
+        let att = net.tgw_attachment(a);
+        if att.association.is_none() {
+            out.push(
+                Diagnostic::warning(
+                    "TGW_ATTACHMENT_NOT_ASSOCIATED",
+                    format!(
+                        "transit gateway attachment `{}` is associated with no route table: traffic coming in through it is dropped",
+                        att.meta.label()
+                    ),
+                )
+                .at(att.meta.origin.clone()),
+            );
+        }
+        if !att.is_available() {
+            out.push(
+                Diagnostic::warning(
+                    "TGW_ATTACHMENT_NOT_AVAILABLE",
+                    format!(
+                        "transit gateway attachment `{}` is `{}`: it carries no traffic",
+                        att.meta.label(),
+                        att.state
+                    ),
+                )
+                .at(att.meta.origin.clone()),
+            );
+        }
+    }
+    // Routes to a transit gateway from subnets it cannot serve.
+    for s in net.subnet_ids() {
+        let Some(rt) = net.effective_route_table(s) else {
+            continue;
+        };
+        let vpc = net.vpc_of_subnet(s);
+        let mut seen: Vec<&str> = Vec::new();
+        for r in &net.route_table(rt).routes {
+            let RouteTarget::TransitGateway(id) = &r.target else {
+                continue;
+            };
+            let Some(tgw) = net.by_id_as::<vpcnet_model::TgwIdx>(id) else {
+                continue;
+            };
+            if seen.contains(&id.as_str()) {
+                continue;
+            }
+            seen.push(id);
+            let subnet = net.subnet(s);
+            let problem = match net.tgw_attachment_in_vpc(tgw, vpc) {
+                None => Some((
+                    "TGW_NO_ATTACHMENT_IN_VPC",
+                    format!(
+                        "route table `{}` sends traffic to transit gateway `{id}`, which has no attachment to VPC `{}`",
+                        net.route_table(rt).meta.label(),
+                        net.vpc(vpc).meta.label()
+                    ),
+                )),
+                Some(a) => match &net.tgw_attachment(a).kind {
+                    vpcnet_model::TgwAttachmentKind::Vpc { subnets, .. }
+                        if !subnets.iter().any(|x| net.subnet(*x).az == subnet.az) =>
+                    {
+                        Some((
+                            "TGW_AZ_NOT_COVERED",
+                            format!(
+                                "subnet `{}` in {} routes to transit gateway `{id}`, but attachment `{}` has no subnet in {}: its traffic is dropped",
+                                subnet.meta.label(),
+                                subnet.az,
+                                net.tgw_attachment(a).meta.label(),
+                                subnet.az
+                            ),
+                        ))
+                    }
+                    _ => None,
+                },
+            };
+            if let Some((code, msg)) = problem {
+                out.push(Diagnostic::warning(code, msg).at(subnet.meta.origin.clone()));
+            }
+        }
+    }
 }
 
 fn dns(net: &Network, out: &mut Vec<Diagnostic>) {

@@ -60,6 +60,16 @@ pub enum Code {
     /// A Resolver forwarding rule sent the query out of AWS, and nothing in the input
     /// answers it there.
     DnsForwardedUnanswered,
+    /// A route points at a transit gateway that has no attachment to the VPC.
+    TgwNoAttachmentInVpc,
+    /// The transit gateway attachment has no subnet in the sender's Availability Zone.
+    TgwAttachmentNoSubnetInAz,
+    /// The attachment the packet came in by is associated with no route table.
+    TgwAttachMissingTgwRtbAssociation,
+    /// The transit gateway route table has no route to the destination.
+    TgwRtbCannotRoute,
+    /// The transit gateway route matching the destination is a blackhole.
+    TgwRouteBlackhole,
 }
 
 impl Code {
@@ -92,6 +102,11 @@ impl Code {
             Code::DnsResolutionDisabled => "DNS_RESOLUTION_DISABLED",
             Code::DnsHostnamesDisabled => "DNS_HOSTNAMES_DISABLED",
             Code::DnsForwardedUnanswered => "DNS_FORWARDED_UNANSWERED",
+            Code::TgwNoAttachmentInVpc => "TGW_NO_ATTACHMENT_IN_VPC",
+            Code::TgwAttachmentNoSubnetInAz => "TGW_ATTACHMENT_NO_SUBNET_IN_AZ",
+            Code::TgwAttachMissingTgwRtbAssociation => "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
+            Code::TgwRtbCannotRoute => "TGW_RTB_CANNOT_ROUTE",
+            Code::TgwRouteBlackhole => "TGW_ROUTE_BLACKHOLE",
         }
     }
 }

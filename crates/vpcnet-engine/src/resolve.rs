@@ -4,7 +4,7 @@
 use std::fmt;
 use std::net::Ipv4Addr;
 
-use vpcnet_model::{AnyIdx, EniIdx, Network, VpcIdx};
+use vpcnet_model::{AnyIdx, EniIdx, Network, TgwAttachmentIdx, TgwAttachmentKind, VpcIdx};
 
 use crate::eval::is_internet_routable;
 use crate::trace::Endpoint;
@@ -138,6 +138,22 @@ fn private_owner(net: &Network, input: &str) -> Result<Option<(EniIdx, Ipv4Addr)
     }
 }
 
+/// The VPN attachment whose site declares `ip` in its ranges (the most specific).
+fn vpn_site_of(net: &Network, ip: Ipv4Addr) -> Option<TgwAttachmentIdx> {
+    net.tgw_attachment_ids()
+        .filter_map(|a| match &net.tgw_attachment(a).kind {
+            TgwAttachmentKind::Vpn { cidrs, .. } => cidrs
+                .iter()
+                .filter(|c| c.contains(&ip))
+                .map(|c| c.prefix_len())
+                .max()
+                .map(|len| (std::cmp::Reverse(len), a)),
+            _ => None,
+        })
+        .min()
+        .map(|(_, a)| a)
+}
+
 /// Resolves a source: an address, an id, a `Name` tag, or `internet`.
 pub fn resolve_source(net: &Network, input: &str) -> Result<Endpoint, ResolveError> {
     let text = input.trim();
@@ -156,6 +172,11 @@ pub fn resolve_source(net: &Network, input: &str) -> Result<Endpoint, ResolveErr
     }
     if let Some((eni, ip)) = private_owner(net, text)? {
         return Ok(Endpoint::Interface { eni, ip });
+    }
+    if let Ok(ip) = text.parse::<Ipv4Addr>() {
+        if let Some(att) = vpn_site_of(net, ip) {
+            return Ok(Endpoint::Site { att, ip });
+        }
     }
     if text.parse::<Ipv4Addr>().is_ok() {
         return Err(err(
@@ -210,7 +231,7 @@ pub fn resolve_destination(
     let e = net.interface(eni);
     let ip = match from {
         Endpoint::Internet { .. } => e.private_ips[0].public.unwrap_or(e.primary_ip()),
-        Endpoint::Interface { .. } => e.primary_ip(),
+        Endpoint::Interface { .. } | Endpoint::Site { .. } => e.primary_ip(),
     };
     Ok(Destination {
         ip,

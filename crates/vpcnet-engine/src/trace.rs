@@ -13,7 +13,8 @@ use std::net::Ipv4Addr;
 
 use vpcnet_model::{
     AnyIdx, EniIdx, Forwarding, InterfaceOwner, NatConnectivity, Network, PeeringStatus,
-    RecordType, RouteDest, RouteTarget, RuleAction, SubnetIdx, VpcIdx,
+    RecordType, RouteDest, RouteTarget, RuleAction, SubnetIdx, TgwAttachmentIdx, TgwAttachmentKind,
+    TgwIdx, TgwRouteTarget, VpcIdx,
 };
 
 use crate::code::Code;
@@ -39,13 +40,22 @@ pub enum Endpoint {
         /// Its address.
         ip: Ipv4Addr,
     },
+    /// A host in a network outside AWS, behind a transit gateway VPN attachment.
+    Site {
+        /// The VPN attachment.
+        att: TgwAttachmentIdx,
+        /// Its address.
+        ip: Ipv4Addr,
+    },
 }
 
 impl Endpoint {
     /// The address.
     pub fn ip(&self) -> Ipv4Addr {
         match self {
-            Endpoint::Interface { ip, .. } | Endpoint::Internet { ip } => *ip,
+            Endpoint::Interface { ip, .. }
+            | Endpoint::Internet { ip }
+            | Endpoint::Site { ip, .. } => *ip,
         }
     }
 }
@@ -241,12 +251,28 @@ enum Pos {
         from_subnet: Option<SubnetIdx>,
     },
     Internet,
+    /// At a transit gateway, having come in through an attachment.
+    Tgw {
+        tgw: TgwIdx,
+        from: TgwAttachmentIdx,
+    },
+    /// Leaving a transit gateway into a VPC through an attachment's subnet.
+    EnterVpc {
+        subnet: SubnetIdx,
+    },
+}
+
+enum TgwExit {
+    Next(Pos),
+    Site(TgwAttachmentIdx),
 }
 
 #[derive(Clone, Copy)]
 enum End {
     Eni(EniIdx),
     Internet,
+    /// A network outside AWS behind a VPN attachment.
+    Site(TgwAttachmentIdx),
 }
 
 struct Walk<'n> {
@@ -486,6 +512,11 @@ impl<'n> Walk<'n> {
                     Some(next) => next,
                     None => return Ok((End::Internet, pkt)),
                 },
+                Pos::Tgw { tgw, from } => match self.tgw(tgw, from, &mut pkt)? {
+                    TgwExit::Next(next) => next,
+                    TgwExit::Site(att) => return Ok((End::Site(att), pkt)),
+                },
+                Pos::EnterVpc { subnet } => self.route_from(subnet, &mut pkt)?,
             };
         }
         let msg = format!("the path exceeded {MAX_HOPS} hops; the routes form a loop");
@@ -496,7 +527,6 @@ impl<'n> Walk<'n> {
         let net = self.net;
         let e = net.interface(eni);
         let subnet = e.subnet;
-        let vpc = self.vpc_of_subnet(subnet);
         if e.source_dest_check && !e.owns(pkt.src) {
             let msg = format!(
                 "{} has source/destination check enabled and cannot send a packet from {}",
@@ -506,6 +536,14 @@ impl<'n> Walk<'n> {
             return Err(self.drop_at(res(eni), Code::EniSourceDestCheckRestriction, msg, pkt));
         }
         self.security_groups(eni, true, pkt, ct)?;
+        self.route_from(subnet, pkt)
+    }
+
+    /// Routes a packet from `subnet` by its route table: from an interface that sent it,
+    /// or from a transit gateway attachment's subnet for a packet entering the VPC.
+    fn route_from(&mut self, subnet: SubnetIdx, pkt: &mut Packet) -> Step<Pos> {
+        let net = self.net;
+        let vpc = self.vpc_of_subnet(subnet);
         let Some(rt_idx) = net.effective_route_table(subnet) else {
             let msg = format!("subnet {} has no route table", self.label(subnet));
             return Err(self.drop_at(res(subnet), Code::NoRouteToDestination, msg, pkt));
@@ -694,6 +732,11 @@ impl<'n> Walk<'n> {
                     eni: dst,
                     from_subnet: None,
                 }
+            }
+            RouteTarget::TransitGateway(id) if net.by_id_as::<TgwIdx>(id).is_some() => {
+                self.hop(res(rt_idx), Action::Route, route_detail, pkt);
+                let tgw = net.by_id_as::<TgwIdx>(id).expect("checked by the guard");
+                self.enter_tgw(tgw, vpc, subnet, pkt)?
             }
             RouteTarget::TransitGateway(id)
             | RouteTarget::VpcEndpoint(id)
@@ -939,6 +982,229 @@ impl<'n> Walk<'n> {
         Ok(None)
     }
 
+    fn site_label(&self, att: TgwAttachmentIdx) -> String {
+        match &self.net.tgw_attachment(att).kind {
+            TgwAttachmentKind::Vpn { site, .. } => {
+                format!("site {site} (VPN attachment {})", self.label(att))
+            }
+            _ => self.label(att),
+        }
+    }
+
+    /// From a VPC subnet into a transit gateway: through the VPC's attachment, by its
+    /// subnet in the sender's Availability Zone. The sender's subnet ACL judges the
+    /// packet outbound, the attachment subnet's ACL inbound (AWS evaluates both even
+    /// when they are one subnet).
+    fn enter_tgw(
+        &mut self,
+        tgw: TgwIdx,
+        vpc: VpcIdx,
+        subnet: SubnetIdx,
+        pkt: &Packet,
+    ) -> Step<Pos> {
+        let net = self.net;
+        let Some(att) = net.tgw_attachment_in_vpc(tgw, vpc) else {
+            let msg = format!(
+                "transit gateway {} has no attachment to VPC {}",
+                self.label(tgw),
+                self.label(vpc)
+            );
+            return Err(self.drop_at(res(tgw), Code::TgwNoAttachmentInVpc, msg, pkt));
+        };
+        let a = net.tgw_attachment(att);
+        let az = &net.subnet(subnet).az;
+        let att_subnet = match &a.kind {
+            TgwAttachmentKind::Vpc { subnets, .. } => {
+                subnets.iter().copied().find(|s| net.subnet(*s).az == *az)
+            }
+            _ => None,
+        };
+        let Some(att_subnet) = att_subnet else {
+            let msg = format!(
+                "attachment {} of transit gateway {} has no subnet in {az}, so subnet {} there cannot reach the transit gateway",
+                self.label(att),
+                self.label(tgw),
+                self.label(subnet)
+            );
+            return Err(self.drop_at(res(att), Code::TgwAttachmentNoSubnetInAz, msg, pkt));
+        };
+        self.nacl(subnet, true, pkt)?;
+        self.nacl(att_subnet, false, pkt)?;
+        if !a.is_available() {
+            let msg = format!(
+                "transit gateway attachment {} is `{}`, not `available`",
+                self.label(att),
+                a.state
+            );
+            return Err(self.drop_at(res(att), Code::BadState, msg, pkt));
+        }
+        self.hop(
+            res(att),
+            Action::Forward,
+            format!(
+                "into transit gateway {} through subnet {} ({az})",
+                self.label(tgw),
+                self.label(att_subnet)
+            ),
+            pkt,
+        );
+        Ok(Pos::Tgw { tgw, from: att })
+    }
+
+    /// At a transit gateway: the route table associated with the attachment the packet
+    /// came in by, longest prefix (static before propagated), then out by the next
+    /// attachment.
+    fn tgw(&mut self, tgw: TgwIdx, from: TgwAttachmentIdx, pkt: &mut Packet) -> Step<TgwExit> {
+        let net = self.net;
+        let came = net.tgw_attachment(from);
+        let Some(rt) = came.association_on(tgw) else {
+            let msg = format!(
+                "attachment {} is associated with no route table of transit gateway {}",
+                self.label(from),
+                self.label(tgw)
+            );
+            return Err(self.drop_at(res(from), Code::TgwAttachMissingTgwRtbAssociation, msg, pkt));
+        };
+        let Some(route) = net.tgw_lookup(rt, pkt.dst) else {
+            let msg = format!(
+                "transit gateway route table {} has no route to {}",
+                self.label(rt),
+                pkt.dst
+            );
+            return Err(self.drop_at(res(rt), Code::TgwRtbCannotRoute, msg, pkt));
+        };
+        let kind = match route.kind {
+            vpcnet_model::TgwRouteKind::Static => "static",
+            vpcnet_model::TgwRouteKind::Propagated => "propagated",
+        };
+        let out = match route.target {
+            TgwRouteTarget::Blackhole => {
+                let msg = format!(
+                    "transit gateway route table {}: {} route {} is a blackhole",
+                    self.label(rt),
+                    kind,
+                    route.destination
+                );
+                return Err(self.drop_at(res(rt), Code::TgwRouteBlackhole, msg, pkt));
+            }
+            TgwRouteTarget::Attachment(a) => a,
+        };
+        self.hop(
+            res(rt),
+            Action::Route,
+            format!(
+                "{} -> attachment {} ({kind}; came in by {})",
+                route.destination,
+                self.label(out),
+                self.label(from)
+            ),
+            pkt,
+        );
+        let o = net.tgw_attachment(out);
+        if !o.is_available() {
+            let msg = format!(
+                "transit gateway attachment {} is `{}`, not `available`",
+                self.label(out),
+                o.state
+            );
+            return Err(self.drop_at(res(out), Code::BadState, msg, pkt));
+        }
+        match &o.kind {
+            TgwAttachmentKind::Vpc {
+                vpc,
+                subnets,
+                appliance_mode,
+            } => {
+                let dst_az = net
+                    .eni_by_private_ip(*vpc, pkt.dst)
+                    .map(|e| net.subnet(net.interface(e).subnet).az.clone());
+                let subnet = subnets
+                    .iter()
+                    .copied()
+                    .find(|s| Some(&net.subnet(*s).az) == dst_az.as_ref())
+                    .or_else(|| subnets.first().copied());
+                let Some(subnet) = subnet else {
+                    let msg = format!("attachment {} has no subnets", self.label(out));
+                    return Err(self.drop_at(res(out), Code::BadState, msg, pkt));
+                };
+                if !net.vpc(*vpc).described {
+                    let msg = format!(
+                        "VPC {} is not described in the input; describe its account to follow the path",
+                        self.label(*vpc)
+                    );
+                    return Err(self.drop_at(res(*vpc), Code::VpcNotInInput, msg, pkt));
+                }
+                let mode = if *appliance_mode {
+                    "; appliance mode keeps both directions of a flow in one Availability Zone"
+                } else {
+                    ""
+                };
+                self.hop(
+                    res(out),
+                    Action::Forward,
+                    format!(
+                        "into VPC {} through subnet {}, routed by its route table{mode}",
+                        self.label(*vpc),
+                        self.label(subnet)
+                    ),
+                    pkt,
+                );
+                Ok(TgwExit::Next(Pos::EnterVpc { subnet }))
+            }
+            TgwAttachmentKind::Peering { peer_id, .. } => {
+                let Some(far) = o.far_side(tgw) else {
+                    let msg = format!(
+                        "peering attachment {} leads to transit gateway {peer_id}, which the input does not describe",
+                        self.label(out)
+                    );
+                    return Err(self.drop_at(
+                        Component::External {
+                            kind: "transit-gateway",
+                            id: peer_id.clone(),
+                        },
+                        Code::TargetNotModelled,
+                        msg,
+                        pkt,
+                    ));
+                };
+                self.hop(
+                    res(out),
+                    Action::Forward,
+                    format!("to peer transit gateway {}", self.label(far)),
+                    pkt,
+                );
+                Ok(TgwExit::Next(Pos::Tgw {
+                    tgw: far,
+                    from: out,
+                }))
+            }
+            TgwAttachmentKind::Vpn { cidrs, .. } => {
+                let known = cidrs.is_empty() || cidrs.iter().any(|c| c.contains(&pkt.dst));
+                let note = if known {
+                    String::new()
+                } else {
+                    " (outside the ranges declared for the site; the network there is not modelled)"
+                        .to_owned()
+                };
+                self.hop(
+                    res(out),
+                    Action::Deliver,
+                    format!("to {} in {}{note}", pkt.dst, self.site_label(out)),
+                    pkt,
+                );
+                Ok(TgwExit::Site(out))
+            }
+            TgwAttachmentKind::Other { kind } => {
+                let msg = format!(
+                    "the route sends {} to {kind} attachment {}, which vpcnet does not trace through",
+                    pkt.dst,
+                    self.label(out)
+                );
+                Err(self.drop_at(res(out), Code::TargetNotModelled, msg, pkt))
+            }
+        }
+    }
+
     fn target_label(&self, t: &RouteTarget) -> String {
         match t {
             RouteTarget::Local => "local".to_owned(),
@@ -1015,6 +1281,18 @@ pub fn trace(net: &Network, q: &Query) -> Trace {
             );
             Pos::Internet
         }
+        Endpoint::Site { att, ip } => {
+            fwd.hop(
+                res(att),
+                Action::Send,
+                format!("from {ip} in {}", fwd.site_label(att)),
+                &pkt,
+            );
+            Pos::Tgw {
+                tgw: net.tgw_attachment(att).tgw,
+                from: att,
+            }
+        }
     };
     let outcome = fwd.run(pkt, start, &mut ct);
     let mut translations = std::mem::take(&mut fwd.translations);
@@ -1073,6 +1351,18 @@ pub fn trace(net: &Network, q: &Query) -> Trace {
             );
             Pos::Internet
         }
+        End::Site(att) => {
+            back.hop(
+                res(att),
+                Action::Send,
+                format!("reply from {} in {}", reply.src, back.site_label(att)),
+                &reply,
+            );
+            Pos::Tgw {
+                tgw: net.tgw_attachment(att).tgw,
+                from: att,
+            }
+        }
     };
     let ret_outcome = back.run(reply, start, &mut ct);
     let blocked = match ret_outcome {
@@ -1081,6 +1371,7 @@ pub fn trace(net: &Network, q: &Query) -> Trace {
             let home = match (q.from, end) {
                 (Endpoint::Interface { eni, ip }, End::Eni(got)) => got == eni && pkt.dst == ip,
                 (Endpoint::Internet { ip }, End::Internet) => pkt.dst == ip,
+                (Endpoint::Site { att, ip }, End::Site(got)) => got == att && pkt.dst == ip,
                 _ => false,
             };
             if home {
@@ -1094,6 +1385,7 @@ pub fn trace(net: &Network, q: &Query) -> Trace {
                 let comp = match end {
                     End::Eni(e) => res(e),
                     End::Internet => Component::Internet,
+                    End::Site(a) => res(a),
                 };
                 Some(back.drop_at(comp, Code::DeliveredToOtherHost, msg, &pkt))
             }
@@ -1122,9 +1414,10 @@ pub fn trace(net: &Network, q: &Query) -> Trace {
 /// A name that does not resolve ends the forward path with the DNS failure's code.
 /// `q.to_ip` and `q.expect` are replaced.
 pub fn trace_name(net: &Network, q: &Query, name: &str) -> Trace {
+    // A host outside AWS asks its own resolvers: only public names are known there.
     let vpc = match q.from {
         Endpoint::Interface { eni, .. } => Some(net.vpc_of_eni(eni)),
-        Endpoint::Internet { .. } => None,
+        Endpoint::Internet { .. } | Endpoint::Site { .. } => None,
     };
     let res = resolve_name(net, vpc, name, RecordType::A);
     let question = Packet {

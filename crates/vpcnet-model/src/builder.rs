@@ -10,6 +10,10 @@ use crate::dns::{
 };
 use crate::index::AnyIdx;
 use crate::net::*;
+use crate::tgw::{
+    TgwAttachment, TgwAttachmentKind, TgwRoute, TgwRouteKind, TgwRouteTable, TgwRouteTarget,
+    TransitGateway,
+};
 
 /// Builds a [`Network`] resource by resource, refusing (with a [`Diagnostic`]) anything
 /// that would break the model's invariants. Loading goes on after a refusal: the
@@ -837,6 +841,159 @@ impl NetworkBuilder {
             .push(idx);
         self.net.resolver_rules.push(rule);
         Some(idx)
+    }
+}
+
+impl NetworkBuilder {
+    /// Adds a transit gateway.
+    pub fn add_transit_gateway(&mut self, tgw: TransitGateway) -> Option<TgwIdx> {
+        let idx = TgwIdx(self.net.tgws.len() as u32);
+        if !self.register(&tgw.meta, AnyIdx::TransitGateway(idx)) {
+            return None;
+        }
+        self.note_account(&tgw.account);
+        self.net.tgws.push(tgw);
+        Some(idx)
+    }
+
+    /// Adds a transit gateway route table; its routes are checked one by one (see
+    /// [`NetworkBuilder::add_tgw_route`]); propagations come with
+    /// [`NetworkBuilder::add_tgw_propagation`].
+    pub fn add_tgw_route_table(&mut self, mut rt: TgwRouteTable) -> Option<TgwRouteTableIdx> {
+        let idx = TgwRouteTableIdx(self.net.tgw_route_tables.len() as u32);
+        if !self.register(&rt.meta, AnyIdx::TgwRouteTable(idx)) {
+            return None;
+        }
+        let routes = std::mem::take(&mut rt.routes);
+        let propagations = std::mem::take(&mut rt.propagations);
+        self.net.tgw_route_tables.push(rt);
+        for r in routes {
+            self.add_tgw_route(idx, r);
+        }
+        for a in propagations {
+            self.add_tgw_propagation(idx, a);
+        }
+        Some(idx)
+    }
+
+    /// Adds an attachment. Refused when a VPC attachment names a subnet of another VPC
+    /// or two subnets in one Availability Zone, or when an association names a route
+    /// table of another gateway.
+    pub fn add_tgw_attachment(&mut self, att: TgwAttachment) -> Option<TgwAttachmentIdx> {
+        let label = att.meta.label();
+        if let TgwAttachmentKind::Vpc { vpc, subnets, .. } = &att.kind {
+            let mut azs: Vec<&str> = Vec::new();
+            for s in subnets {
+                let sub = &self.net.subnets[s.index()];
+                if sub.vpc != *vpc {
+                    let msg = format!(
+                        "transit gateway attachment `{label}` names subnet `{}` of another VPC",
+                        sub.meta.label()
+                    );
+                    self.refuse("ASSOCIATION_OTHER_VPC", &att.meta.origin, msg);
+                    return None;
+                }
+                if azs.contains(&sub.az.as_str()) {
+                    let msg = format!(
+                        "transit gateway attachment `{label}` has two subnets in {}; AWS allows one per Availability Zone",
+                        sub.az
+                    );
+                    self.refuse("TGW_ATTACHMENT_AZ_TWICE", &att.meta.origin, msg);
+                    return None;
+                }
+                azs.push(&sub.az);
+            }
+        }
+        let wrong_table = |rt: Option<TgwRouteTableIdx>, tgw: Option<TgwIdx>| {
+            rt.is_some_and(|r| Some(self.net.tgw_route_tables[r.index()].tgw) != tgw)
+        };
+        let peer_side = match &att.kind {
+            TgwAttachmentKind::Peering {
+                peer,
+                peer_association,
+                ..
+            } => wrong_table(*peer_association, *peer),
+            _ => false,
+        };
+        if wrong_table(att.association, Some(att.tgw)) || peer_side {
+            let msg = format!(
+                "transit gateway attachment `{label}` is associated with a route table of another transit gateway"
+            );
+            self.refuse("ASSOCIATION_OTHER_TGW", &att.meta.origin, msg);
+            return None;
+        }
+        let idx = TgwAttachmentIdx(self.net.tgw_attachments.len() as u32);
+        if !self.register(&att.meta, AnyIdx::TgwAttachment(idx)) {
+            return None;
+        }
+        self.net.tgw_attachments.push(att);
+        Some(idx)
+    }
+
+    /// Adds a route to a transit gateway route table: its attachment must be on the
+    /// table's gateway, and one prefix has at most one static route.
+    pub fn add_tgw_route(&mut self, rt: TgwRouteTableIdx, route: TgwRoute) -> bool {
+        let table = &self.net.tgw_route_tables[rt.index()];
+        if let TgwRouteTarget::Attachment(a) = route.target {
+            let att = &self.net.tgw_attachments[a.index()];
+            if !att.is_on(table.tgw) {
+                let msg = format!(
+                    "route {} in transit gateway route table `{}` names attachment `{}` of another transit gateway",
+                    route.destination,
+                    table.meta.label(),
+                    att.meta.label()
+                );
+                self.refuse("TGW_ROUTE_OTHER_TGW", &route.origin, msg);
+                return false;
+            }
+        }
+        let duplicate = route.kind == TgwRouteKind::Static
+            && table
+                .routes
+                .iter()
+                .any(|r| r.kind == TgwRouteKind::Static && r.destination == route.destination);
+        if duplicate {
+            let msg = format!(
+                "transit gateway route table `{}` has two static routes for {}",
+                table.meta.label(),
+                route.destination
+            );
+            self.refuse("DUPLICATE_ROUTE", &route.origin, msg);
+            return false;
+        }
+        self.net.tgw_route_tables[rt.index()].routes.push(route);
+        true
+    }
+
+    /// Makes an attachment propagate its routes into a route table of its gateway.
+    /// Peering attachments do not propagate (AWS supports static routes only).
+    pub fn add_tgw_propagation(&mut self, rt: TgwRouteTableIdx, att: TgwAttachmentIdx) -> bool {
+        let table = &self.net.tgw_route_tables[rt.index()];
+        let a = &self.net.tgw_attachments[att.index()];
+        let origin = table.meta.origin.clone();
+        if !a.is_on(table.tgw) {
+            let msg = format!(
+                "transit gateway route table `{}` cannot learn routes from attachment `{}` of another transit gateway",
+                table.meta.label(),
+                a.meta.label()
+            );
+            self.refuse("TGW_ROUTE_OTHER_TGW", &origin, msg);
+            return false;
+        }
+        if matches!(a.kind, TgwAttachmentKind::Peering { .. }) {
+            let msg = format!(
+                "peering attachment `{}` cannot propagate routes into `{}`: transit gateway peering supports static routes only",
+                a.meta.label(),
+                table.meta.label()
+            );
+            self.refuse("TGW_PEERING_PROPAGATION", &origin, msg);
+            return false;
+        }
+        let t = &mut self.net.tgw_route_tables[rt.index()];
+        if !t.propagations.contains(&att) {
+            t.propagations.push(att);
+        }
+        true
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::net::{
     EniIdx, IgwIdx, InstanceIdx, NaclIdx, NatIdx, PeeringIdx, PrefixListIdx, ResolverRuleIdx,
-    RouteTableIdx, SgIdx, SubnetIdx, VpcIdx, ZoneIdx,
+    RouteTableIdx, SgIdx, SubnetIdx, TgwAttachmentIdx, TgwIdx, TgwRouteTableIdx, VpcIdx, ZoneIdx,
 };
 
 /// A handle to any resource of a [`crate::Network`].
@@ -34,6 +34,12 @@ pub enum AnyIdx {
     HostedZone(ZoneIdx),
     /// A Route 53 Resolver rule.
     ResolverRule(ResolverRuleIdx),
+    /// A transit gateway.
+    TransitGateway(TgwIdx),
+    /// A transit gateway attachment.
+    TgwAttachment(TgwAttachmentIdx),
+    /// A transit gateway route table.
+    TgwRouteTable(TgwRouteTableIdx),
 }
 
 impl AnyIdx {
@@ -53,6 +59,9 @@ impl AnyIdx {
             AnyIdx::Peering(_) => "vpc-peering-connection",
             AnyIdx::HostedZone(_) => "hosted-zone",
             AnyIdx::ResolverRule(_) => "resolver-rule",
+            AnyIdx::TransitGateway(_) => "transit-gateway",
+            AnyIdx::TgwAttachment(_) => "transit-gateway-attachment",
+            AnyIdx::TgwRouteTable(_) => "transit-gateway-route-table",
         }
     }
 }
@@ -92,4 +101,7 @@ from_idx! {
     PeeringIdx => Peering,
     ZoneIdx => HostedZone,
     ResolverRuleIdx => ResolverRule,
+    TgwIdx => TransitGateway,
+    TgwAttachmentIdx => TgwAttachment,
+    TgwRouteTableIdx => TgwRouteTable,
 }

@@ -32,6 +32,7 @@ mod dns;
 mod index;
 mod net;
 mod proto;
+mod tgw;
 
 pub use builder::NetworkBuilder;
 pub use diag::{fill_positions, Diagnostic, Location, Severity};
@@ -42,3 +43,7 @@ pub use dns::{
 pub use index::AnyIdx;
 pub use net::*;
 pub use proto::{proto_name, IcmpMatch, L4Match, PortRange, Protocol};
+pub use tgw::{
+    TgwAttachment, TgwAttachmentKind, TgwRoute, TgwRouteKind, TgwRouteTable, TgwRouteTarget,
+    TransitGateway,
+};

@@ -9,6 +9,10 @@ use crate::diag::Location;
 use crate::dns::{is_within, HostedZone, ResolverRule, ZoneKind};
 use crate::index::AnyIdx;
 use crate::proto::{L4Match, Protocol};
+use crate::tgw::{
+    TgwAttachment, TgwAttachmentKind, TgwRoute, TgwRouteKind, TgwRouteTable, TgwRouteTarget,
+    TransitGateway,
+};
 
 macro_rules! idx {
     ($(#[$doc:meta] $name:ident),* $(,)?) => {$(
@@ -52,6 +56,12 @@ idx! {
     ZoneIdx,
     /// A Route 53 Resolver rule in a [`Network`].
     ResolverRuleIdx,
+    /// A transit gateway in a [`Network`].
+    TgwIdx,
+    /// A transit gateway attachment in a [`Network`].
+    TgwAttachmentIdx,
+    /// A transit gateway route table in a [`Network`].
+    TgwRouteTableIdx,
 }
 
 /// What every resource carries: its AWS id, its `Name` tag, its tags and its origin.
@@ -555,6 +565,9 @@ pub struct Network {
     pub(crate) peerings: Vec<Peering>,
     pub(crate) zones: Vec<HostedZone>,
     pub(crate) resolver_rules: Vec<ResolverRule>,
+    pub(crate) tgws: Vec<TransitGateway>,
+    pub(crate) tgw_attachments: Vec<TgwAttachment>,
+    pub(crate) tgw_route_tables: Vec<TgwRouteTable>,
     // Indices, kept in step by the builder.
     pub(crate) by_id: HashMap<String, AnyIdx>,
     pub(crate) by_name: HashMap<String, Vec<AnyIdx>>,
@@ -598,6 +611,9 @@ accessors! {
     peerings, peering, peerings: PeeringIdx => Peering;
     hosted_zones, hosted_zone, zones: ZoneIdx => HostedZone;
     resolver_rules, resolver_rule, resolver_rules: ResolverRuleIdx => ResolverRule;
+    transit_gateways, transit_gateway, tgws: TgwIdx => TransitGateway;
+    tgw_attachments, tgw_attachment, tgw_attachments: TgwAttachmentIdx => TgwAttachment;
+    tgw_route_tables, tgw_route_table, tgw_route_tables: TgwRouteTableIdx => TgwRouteTable;
 }
 
 macro_rules! iter_idx {
@@ -624,6 +640,9 @@ iter_idx! {
     igw_ids, igws: IgwIdx;
     zone_ids, zones: ZoneIdx;
     resolver_rule_ids, resolver_rules: ResolverRuleIdx;
+    tgw_ids, tgws: TgwIdx;
+    tgw_attachment_ids, tgw_attachments: TgwAttachmentIdx;
+    tgw_route_table_ids, tgw_route_tables: TgwRouteTableIdx;
 }
 
 impl Network {
@@ -725,7 +744,57 @@ impl Network {
             AnyIdx::Peering(i) => &self.peering(i).meta,
             AnyIdx::HostedZone(i) => &self.hosted_zone(i).meta,
             AnyIdx::ResolverRule(i) => &self.resolver_rule(i).meta,
+            AnyIdx::TransitGateway(i) => &self.transit_gateway(i).meta,
+            AnyIdx::TgwAttachment(i) => &self.tgw_attachment(i).meta,
+            AnyIdx::TgwRouteTable(i) => &self.tgw_route_table(i).meta,
         }
+    }
+
+    /// The attachment of transit gateway `tgw` to `vpc`, if any.
+    pub fn tgw_attachment_in_vpc(&self, tgw: TgwIdx, vpc: VpcIdx) -> Option<TgwAttachmentIdx> {
+        self.tgw_attachment_ids().find(|a| {
+            let att = self.tgw_attachment(*a);
+            att.tgw == tgw && matches!(att.kind, TgwAttachmentKind::Vpc { vpc: v, .. } if v == vpc)
+        })
+    }
+
+    /// The routes a transit gateway route table holds in effect: its listed routes,
+    /// plus one propagated route for each CIDR of each propagating VPC attachment's VPC
+    /// and each VPN attachment's site, unless already listed.
+    pub fn tgw_routes(&self, rt: TgwRouteTableIdx) -> Vec<TgwRoute> {
+        let table = self.tgw_route_table(rt);
+        let mut routes = table.routes.clone();
+        for a in &table.propagations {
+            let cidrs: Vec<Ipv4Net> = match &self.tgw_attachment(*a).kind {
+                TgwAttachmentKind::Vpc { vpc, .. } => self.vpc(*vpc).cidrs.clone(),
+                TgwAttachmentKind::Vpn { cidrs, .. } => cidrs.clone(),
+                _ => Vec::new(),
+            };
+            for c in cidrs {
+                let target = TgwRouteTarget::Attachment(*a);
+                let listed = routes.iter().any(|r| {
+                    r.destination == c && r.kind == TgwRouteKind::Propagated && r.target == target
+                });
+                if !listed {
+                    routes.push(TgwRoute {
+                        destination: c,
+                        target,
+                        kind: TgwRouteKind::Propagated,
+                        origin: None,
+                    });
+                }
+            }
+        }
+        routes
+    }
+
+    /// The route a transit gateway route table uses for `dst`: the longest prefix; for
+    /// one prefix a static route beats a propagated one.
+    pub fn tgw_lookup(&self, rt: TgwRouteTableIdx, dst: Ipv4Addr) -> Option<TgwRoute> {
+        self.tgw_routes(rt)
+            .into_iter()
+            .filter(|r| r.destination.contains(&dst))
+            .min_by_key(|r| (std::cmp::Reverse(r.destination.prefix_len()), r.kind))
     }
 
     /// The zones named exactly `domain` (in [`crate::dns_name`] form), in arena order.

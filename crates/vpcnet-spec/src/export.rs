@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use vpcnet_model::{
     EniIdx, Forwarding, InterfaceOwner, L4Match, Meta, NatConnectivity, Network, PortRange,
     Protocol, RecordSet, RouteDest, RouteTarget, Routing, RuleAction, SgIdx, SgPeer, SgRule,
-    VpcIdx,
+    TgwAttachmentKind, TgwIdx, TgwRouteKind, TgwRouteTarget, VpcIdx,
 };
 
 use crate::lenient::Lenient;
@@ -73,7 +73,117 @@ pub fn from_network(net: &Network) -> Spec {
                 .into()
             })
             .collect(),
+        transit_gateways: net
+            .tgw_ids()
+            .map(|t| transit_gateway(net, t).into())
+            .collect(),
         dns: dns(net),
+    }
+}
+
+fn transit_gateway(net: &Network, t: TgwIdx) -> TransitGatewaySpec {
+    let tgw = net.transit_gateway(t);
+    let route_tables = net
+        .tgw_route_table_ids()
+        .filter(|r| net.tgw_route_table(*r).tgw == t)
+        .map(|r| {
+            let table = net.tgw_route_table(r);
+            TgwRouteTableSpec {
+                name: table
+                    .meta
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| table.meta.id.clone()),
+                id: Some(table.meta.id.clone()),
+                routes: table
+                    .routes
+                    .iter()
+                    .map(|route| {
+                        let (attachment, blackhole) = match route.target {
+                            TgwRouteTarget::Attachment(a) => {
+                                (Some(net.tgw_attachment(a).meta.id.clone()), false)
+                            }
+                            TgwRouteTarget::Blackhole => (None, true),
+                        };
+                        TgwRouteSpec {
+                            destination: route.destination.to_string(),
+                            attachment,
+                            blackhole,
+                            kind: (route.kind == TgwRouteKind::Propagated)
+                                .then(|| "propagated".to_owned()),
+                        }
+                        .into()
+                    })
+                    .collect(),
+                propagations: table
+                    .propagations
+                    .iter()
+                    .map(|a| net.tgw_attachment(*a).meta.id.clone())
+                    .collect(),
+                tags: tags(&table.meta),
+            }
+            .into()
+        })
+        .collect();
+    let attachments = net
+        .tgw_attachment_ids()
+        .filter(|a| net.tgw_attachment(*a).tgw == t)
+        .map(|a| {
+            let att = net.tgw_attachment(a);
+            let mut spec = TgwAttachmentSpec {
+                name: att.meta.name.clone().unwrap_or_else(|| att.meta.id.clone()),
+                id: Some(att.meta.id.clone()),
+                route_table: att
+                    .association
+                    .map(|r| net.tgw_route_table(r).meta.id.clone()),
+                state: Some(att.state.clone()),
+                tags: tags(&att.meta),
+                ..TgwAttachmentSpec::default()
+            };
+            match &att.kind {
+                TgwAttachmentKind::Vpc {
+                    vpc,
+                    subnets,
+                    appliance_mode,
+                } => {
+                    spec.vpc = Some(net.vpc(*vpc).meta.id.clone());
+                    spec.subnets = subnets
+                        .iter()
+                        .map(|s| net.subnet(*s).meta.id.clone())
+                        .collect();
+                    spec.appliance_mode = *appliance_mode;
+                }
+                TgwAttachmentKind::Peering {
+                    peer,
+                    peer_id,
+                    peer_association,
+                } => {
+                    spec.peer = Some(match peer {
+                        Some(p) => net.transit_gateway(*p).meta.id.clone(),
+                        None => peer_id.clone(),
+                    });
+                    spec.peer_route_table =
+                        peer_association.map(|r| net.tgw_route_table(r).meta.id.clone());
+                }
+                TgwAttachmentKind::Vpn { site, cidrs } => {
+                    spec.vpn = Some(VpnSiteSpec {
+                        site: site.clone(),
+                        cidrs: cidrs.iter().map(ToString::to_string).collect(),
+                    });
+                }
+                TgwAttachmentKind::Other { kind } => spec.other = Some(kind.clone()),
+            }
+            spec.into()
+        })
+        .collect();
+    TransitGatewaySpec {
+        name: tgw.meta.name.clone().unwrap_or_else(|| tgw.meta.id.clone()),
+        id: Some(tgw.meta.id.clone()),
+        account: Some(AccountId::Text(tgw.account.clone())),
+        region: Some(tgw.region.clone()),
+        route_tables,
+        attachments,
+        tags: tags(&tgw.meta),
     }
 }
 

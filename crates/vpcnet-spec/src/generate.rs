@@ -315,6 +315,7 @@ impl Generator {
                 .into_iter()
                 .map(Lenient::Ok)
                 .collect(),
+            transit_gateways: Vec::new(),
             dns: DnsSpec::default(),
         }
     }

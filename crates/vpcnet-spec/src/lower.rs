@@ -17,6 +17,7 @@ use crate::lenient::Lenient;
 use crate::raw::*;
 
 mod dns;
+mod tgw;
 
 const DEFAULT_ACCOUNT: &str = "000000000000";
 const DEFAULT_REGION: &str = "us-east-1";
@@ -47,6 +48,9 @@ pub(crate) struct Lowerer<'a> {
     vpcs: HashMap<String, VpcIdx>,
     peerings: HashMap<String, PeeringIdx>,
     scopes: Vec<Scope>,
+    /// Transit gateway names and ids to ids, for VPC routes.
+    tgw_ids: HashMap<String, String>,
+    tgw_idx: HashMap<String, vpcnet_model::TgwIdx>,
 }
 
 fn slug(s: &str) -> String {
@@ -103,6 +107,11 @@ fn collect_ids(spec: &Spec, out: &mut HashSet<String>) {
         add(&p.id);
     }
     ok(&spec.dns.zones).for_each(|z| add(&z.id));
+    for t in ok(&spec.transit_gateways) {
+        add(&t.id);
+        ok(&t.route_tables).for_each(|x| add(&x.id));
+        ok(&t.attachments).for_each(|x| add(&x.id));
+    }
     ok(&spec.dns.resolver_rules).for_each(|r| add(&r.id));
     for v in ok(&spec.vpcs) {
         add(&v.id);
@@ -142,6 +151,8 @@ impl<'a> Lowerer<'a> {
             vpcs: HashMap::new(),
             peerings: HashMap::new(),
             scopes: Vec::new(),
+            tgw_ids: HashMap::new(),
+            tgw_idx: HashMap::new(),
         }
     }
 
@@ -333,6 +344,7 @@ impl<'a> Lowerer<'a> {
         for (p, ptr) in self.items(&spec.peerings, "/peerings") {
             self.peering(p, &ptr);
         }
+        self.transit_gateways(&spec.transit_gateways);
         for (i, (v, ptr)) in vpcs.iter().enumerate() {
             self.vpc_second_pass(i, v, ptr);
         }
@@ -1275,7 +1287,8 @@ impl<'a> Lowerer<'a> {
             targets.push(("peering", RouteTarget::Peering(found)));
         }
         if let Some(id) = &r.transit_gateway {
-            targets.push(("transit_gateway", RouteTarget::TransitGateway(id.clone())));
+            let id = self.tgw_ids.get(id).cloned().unwrap_or_else(|| id.clone());
+            targets.push(("transit_gateway", RouteTarget::TransitGateway(id)));
         }
         if let Some(id) = &r.vpc_endpoint {
             targets.push(("vpc_endpoint", RouteTarget::VpcEndpoint(id.clone())));

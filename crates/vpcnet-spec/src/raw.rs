@@ -36,6 +36,9 @@ pub struct Spec {
     /// VPC peering connections.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub peerings: Vec<Lenient<PeeringSpec>>,
+    /// Transit gateways with their route tables and attachments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transit_gateways: Vec<Lenient<TransitGatewaySpec>>,
     /// DNS: hosted zones with their records, and Route 53 Resolver rules.
     #[serde(default, skip_serializing_if = "DnsSpec::is_empty")]
     pub dns: DnsSpec,
@@ -677,6 +680,127 @@ pub struct ResolverRuleSpec {
     /// The VPCs it applies to, by name or id.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vpcs: Vec<String>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+}
+
+/// A transit gateway.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitGatewaySpec {
+    /// Name; routes (`transit_gateway:`) and peerings (`peer:`) use it.
+    pub name: String,
+    /// `tgw-…`; made up from the name when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Owning account (default: `defaults.account`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<AccountId>,
+    /// Region (default: `defaults.region`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Route tables.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub route_tables: Vec<Lenient<TgwRouteTableSpec>>,
+    /// Attachments: to VPCs, to another transit gateway (peering), to a VPN site.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Lenient<TgwAttachmentSpec>>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+}
+
+/// A transit gateway route table.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TgwRouteTableSpec {
+    /// Name.
+    pub name: String,
+    /// `tgw-rtb-…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Static routes (and, from snapshots, propagated routes as they were listed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<Lenient<TgwRouteSpec>>,
+    /// Attachments (name or id) whose routes propagate into this table: a VPC
+    /// attachment its VPC's CIDRs, a VPN attachment its site's ranges.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub propagations: Vec<String>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+}
+
+/// A transit gateway route.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TgwRouteSpec {
+    /// IPv4 CIDR.
+    pub destination: String,
+    /// The attachment (name or id) it sends to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<String>,
+    /// A blackhole route: matching packets are dropped.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub blackhole: bool,
+    /// `propagated` for a route learnt from an attachment (as a snapshot lists it);
+    /// default `static`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+}
+
+/// The network outside AWS at the far end of a VPN attachment.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VpnSiteSpec {
+    /// The site's name (`datacenter`).
+    pub site: String,
+    /// Its address ranges; `--from` an address in them starts a trace there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cidrs: Vec<String>,
+}
+
+/// A transit gateway attachment: exactly one of `vpc`, `peer`, `vpn` and `other`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TgwAttachmentSpec {
+    /// Name; routes and propagations use it.
+    pub name: String,
+    /// `tgw-attach-…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// A VPC attachment: the VPC (name or id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc: Option<String>,
+    /// A VPC attachment's subnets (names or ids in that VPC), one per Availability
+    /// Zone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subnets: Vec<String>,
+    /// A VPC attachment's appliance mode.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub appliance_mode: bool,
+    /// A peering attachment: the other transit gateway (name, or an id outside the
+    /// input).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer: Option<String>,
+    /// A peering attachment: the route table of the other gateway it is associated
+    /// with there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer_route_table: Option<String>,
+    /// A VPN attachment: the site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpn: Option<VpnSiteSpec>,
+    /// An attachment of another kind (`direct-connect-gateway`, `connect`), held but
+    /// not traced through.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other: Option<String>,
+    /// The route table (of this gateway) it is associated with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route_table: Option<String>,
+    /// `available` (default), `pendingAcceptance`, `rejected`, `deleted`, …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
     /// Tags.
     #[serde(default, skip_serializing_if = "Tags::is_empty")]
     pub tags: Tags,

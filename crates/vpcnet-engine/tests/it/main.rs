@@ -6,3 +6,4 @@ mod generated;
 mod seed000;
 mod semantics;
 mod support;
+mod tgw;

@@ -52,7 +52,7 @@ pub(crate) fn verdict(t: &Trace) -> String {
     }
 }
 
-fn comp(net: &Network, c: &Component) -> String {
+pub(crate) fn comp(net: &Network, c: &Component) -> String {
     match c {
         Component::Resource(idx) => net.meta(*idx).id.clone(),
         Component::Internet => "internet".to_owned(),
