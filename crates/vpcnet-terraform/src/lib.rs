@@ -34,6 +34,15 @@
 //! Security groups Terraform creates have no egress rule unless one is declared
 //! (Terraform removes the one AWS adds).
 //!
+//! Route 53 is read as the provider writes it: a hosted zone with `vpc` blocks is
+//! private and associated with those VPCs (and with those of
+//! `aws_route53_zone_association`; one the input does not hold is kept by id), a
+//! record's `name` is relative to its zone unless it ends with the zone's name, and
+//! Resolver rules apply to the VPCs of their associations. A record whose value is
+//! only known after apply (an instance's `private_ip`) gets, through the
+//! configuration, the address that stands for it in the network, so names resolve to
+//! what traces reach.
+//!
 //! Every resource type vpcnet does not model is listed once in a `NOT_MODELLED` note
 //! with its addresses. Findings go into the builder located by file and JSON pointer;
 //! `Err` is only for text that is not Terraform JSON at all or an unsupported format.

@@ -2,11 +2,14 @@
 //! their CIDR associations and the external VPCs on the far side of peerings), prefix
 //! lists, internet gateways, network ACLs, route tables, security groups, subnets and
 //! their associations, instances and interfaces, NAT gateways, peerings, then routes
-//! and security group rules.
+//! and security group rules, and last Route 53 ([`dns`]), whose records name
+//! addresses of everything before.
 //!
 //! Everything is joined by id strings: ids Terraform printed, or synthetic ones
 //! ([`crate::refs`]), so a reference works the same whether it was known in the plan
 //! or linked through the configuration.
+
+mod dns;
 
 use std::collections::{HashMap, HashSet};
 use std::net::Ipv4Addr;
@@ -62,6 +65,13 @@ const MODELLED: &[&str] = &[
     "aws_network_interface",
     "aws_network_interface_sg_attachment",
     "aws_instance",
+    "aws_route53_zone",
+    "aws_route53_zone_association",
+    // It only permits an association made elsewhere: nothing to model.
+    "aws_route53_vpc_association_authorization",
+    "aws_route53_record",
+    "aws_route53_resolver_rule",
+    "aws_route53_resolver_rule_association",
     // The Cloud Control provider's route tables (the `aws-ia/vpc` module uses them).
     "awscc_ec2_route_table",
     "awscc_ec2_subnet_route_table_association",
@@ -583,6 +593,7 @@ impl Lower<'_, '_, '_> {
         }
         self.add_routes();
         self.sg_rules();
+        self.dns();
         self.inferred();
         self.not_modelled();
     }
@@ -2009,6 +2020,7 @@ impl Lower<'_, '_, '_> {
                     "the public address of {what} is known only after apply; `{ip}`, from the documentation range `{a}.{b}.{c}.0/24`, stands for it so that paths through it can be followed (the real address differs){why}"
                 );
                 self.say(Severity::Note, "PUBLIC_IP_PLACEHOLDER", &p, msg);
+                self.r.stand_in(i, "public_ip", ip.to_string());
                 return Some(ip);
             }
         }
@@ -2039,6 +2051,15 @@ impl Lower<'_, '_, '_> {
             );
             let p = self.vptr(i, "private_ip");
             self.say(Severity::Note, "ADDRESS_ASSIGNED", &p, msg);
+            self.r.stand_in(i, "private_ip", ip.to_string());
+            if self
+                .d
+                .res
+                .get(i)
+                .is_some_and(|r| r.ty == "aws_network_interface")
+            {
+                self.r.stand_in(i, "private_ips", ip.to_string());
+            }
             return Some(ip);
         }
         let msg = format!(
@@ -2134,6 +2155,7 @@ impl Lower<'_, '_, '_> {
                 let what = format!("instance `{}`", self.addr(i));
                 public = self.placeholder_public(i, &what, "");
             }
+            self.ec2_names(i, vpc, primary, public);
             let mut ips = vec![PrivateIp {
                 addr: primary,
                 public,
@@ -2166,6 +2188,38 @@ impl Lower<'_, '_, '_> {
                 source_dest_check: sdc,
                 owner: InterfaceOwner::Instance(inst),
             });
+        }
+    }
+
+    /// The DNS names EC2 gives an instance (`private_dns`, and `public_dns` when it has
+    /// a public address in a VPC with DNS hostnames), made from its addresses as EC2
+    /// makes them, for references to them that are unknown until apply.
+    fn ec2_names(&mut self, i: usize, vpc: VpcIdx, private: Ipv4Addr, public: Option<Ipv4Addr>) {
+        let v = self.b.network().vpc(vpc);
+        let (region, hostnames) = (v.region.clone(), v.dns_hostnames);
+        let dashed = |ip: Ipv4Addr| ip.to_string().replace('.', "-");
+        // An instance named by its id (`i-0123….compute.internal`) has no name made
+        // from its address.
+        let by_id = items(self.val(i, "private_dns_name_options"))
+            .first()
+            .and_then(|o| text(o.get("hostname_type")))
+            .is_some_and(|t| t == "resource-name");
+        if by_id {
+            return;
+        }
+        let private_dns = if region == "us-east-1" {
+            format!("ip-{}.ec2.internal", dashed(private))
+        } else {
+            format!("ip-{}.{region}.compute.internal", dashed(private))
+        };
+        self.r.stand_in(i, "private_dns", private_dns);
+        if let (Some(p), true) = (public, hostnames) {
+            let public_dns = if region == "us-east-1" {
+                format!("ec2-{}.compute-1.amazonaws.com", dashed(p))
+            } else {
+                format!("ec2-{}.{region}.compute.amazonaws.com", dashed(p))
+            };
+            self.r.stand_in(i, "public_dns", public_dns);
         }
     }
 

@@ -54,6 +54,9 @@ pub(crate) fn id_prefix(ty: &str) -> &'static str {
         "aws_vpn_connection" => "vpn",
         "aws_route_table_association" | "awscc_ec2_subnet_route_table_association" => "rtbassoc",
         "aws_network_acl_association" => "aclassoc",
+        "aws_route53_zone" => "zone",
+        "aws_route53_resolver_rule" => "rslvr-rr",
+        "aws_route53_resolver_rule_association" => "rslvr-rrassoc",
         _ => "tf",
     }
 }
@@ -79,8 +82,26 @@ pub(crate) fn synthetic_attr(r: &Res<'_>, a: &str) -> Option<String> {
         }
         ("aws_eip", "allocation_id") => format!("eipalloc-tf-{addr}"),
         ("awscc_ec2_route_table", "route_table_id") => format!("rtb-tf-{addr}"),
+        // A zone's id is its `zone_id`.
+        ("aws_route53_zone", "zone_id") => format!("zone-tf-{addr}"),
         _ => return None,
     })
+}
+
+/// A record's owner name as the AWS provider makes it from `name` and the zone's
+/// name: lower case without the trailing dot; a name that does not end with the
+/// zone's name (a plain suffix, not at a label boundary, exactly as the provider
+/// compares) is relative to the zone; an empty name is the zone's apex.
+pub(crate) fn record_name(name: &str, zone: &str) -> String {
+    let rn = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
+    let zone = zone.strip_suffix('.').unwrap_or(zone).to_ascii_lowercase();
+    if rn.ends_with(&zone) {
+        rn
+    } else if name.is_empty() {
+        zone
+    } else {
+        format!("{rn}.{zone}")
+    }
 }
 
 /// Whether a value can be what attribute `a` holds: an id of the right kind (`igw-`
@@ -128,6 +149,10 @@ fn fits(a: &str, v: &str) -> bool {
         "private_ip" | "public_ip" | "associate_with_private_ip" | "private_ip_address" => {
             v.parse::<std::net::Ipv4Addr>().is_ok()
         }
+        // A Resolver rule's target.
+        "ip" => v.parse::<std::net::Ipv4Addr>().is_ok(),
+        "ipv6" => v.parse::<std::net::Ipv6Addr>().is_ok(),
+        "resolver_rule_id" => starts(&["rslvr-rr-"]),
         _ => true,
     }
 }
@@ -169,6 +194,9 @@ pub(crate) enum Dead {
     Output { text: String },
     /// `path.*`, `terraform.*`, `self`: no value in the JSON.
     Other { text: String },
+    /// An attribute of another resource that AWS computes at apply
+    /// (`aws_lb.web.dns_name`).
+    Computed { text: String },
     /// The configuration has no expression for the attribute.
     NoExpression,
     /// The configuration has no expression for a whole list of blocks (`route`):
@@ -299,6 +327,10 @@ impl Trail {
                     add(&mut through, format!("`{text}`"));
                     add(&mut reasons, format!("`{text}` has no value in the JSON"));
                 }
+                Dead::Computed { text } => {
+                    add(&mut through, format!("`{text}`"));
+                    add(&mut reasons, format!("`{text}` is known only after apply"));
+                }
                 Dead::NoExpression => add(
                     &mut clauses,
                     "the plan's `configuration` has no expression for it".to_owned(),
@@ -425,6 +457,10 @@ pub(crate) struct Refs<'d, 'a> {
     ids_open: Cell<u8>,
     /// References followed for the attribute being linked.
     steps: Cell<u32>,
+    /// Values the importer stood in for while lowering, by (resource, attribute): the
+    /// address it gave an instance whose address AWS picks at apply, the placeholder
+    /// for a public address. A reference to such an attribute gets the same value.
+    stand_ins: RefCell<HashMap<(usize, String), String>>,
 }
 
 fn strings(v: &Value, out: &mut Vec<String>) {
@@ -605,7 +641,14 @@ impl<'d, 'a> Refs<'d, 'a> {
             inferred: RefCell::new(Vec::new()),
             ids_open: Cell::new(0),
             steps: Cell::new(0),
+            stand_ins: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// Records the value the importer gave attribute `a` of resource `i`, which is
+    /// unknown until apply, so that references to it get the same value.
+    pub(crate) fn stand_in(&self, i: usize, a: &str, value: String) {
+        self.stand_ins.borrow_mut().insert((i, a.to_owned()), value);
     }
 
     pub(crate) fn res(&self, i: usize) -> Option<&'d Res<'a>> {
@@ -682,6 +725,11 @@ impl<'d, 'a> Refs<'d, 'a> {
         let v = r.values.get(a).unwrap_or(&Value::Null);
         let mut out = Vec::new();
         strings(v, &mut out);
+        if out.is_empty() {
+            if let Some(s) = self.stand_ins.borrow().get(&(i, a.to_owned())) {
+                return vec![s.clone()];
+            }
+        }
         let unknown = has_unknown(r.unknown.and_then(|u| u.get(a)));
         let look = self.doc.use_config && (unknown || has_null(v));
         if look && depth >= MAX_DEPTH {
@@ -704,16 +752,57 @@ impl<'d, 'a> Refs<'d, 'a> {
                     let linked = self.expr(&ctx, expr, depth + 1, trail);
                     out.extend(self.fitting(a, linked, trail));
                 }
-                None if unknown && out.is_empty() => trail.push(Dead::NoExpression),
+                None if unknown && out.is_empty() && depth == 0 => trail.push(Dead::NoExpression),
+                // Another resource's attribute that AWS computes, not one linked on.
+                None if unknown && out.is_empty() && synthetic_attr(r, a).is_none() => {
+                    trail.push(Dead::Computed {
+                        text: format!("{}.{a}", r.addr),
+                    })
+                }
                 None => {}
             }
         }
         if out.is_empty() {
             if let Some(id) = synthetic_attr(r, a) {
                 out.push(id);
+            } else if (r.ty, a) == ("aws_route53_record", "fqdn") {
+                out.extend(self.record_fqdn(i, depth, trail));
             }
         }
         dedup(out)
+    }
+
+    /// A record's full name, computed as the provider computes `fqdn`: its `name`
+    /// made absolute in the zone its `zone_id` names, when that zone is in the plan.
+    fn record_fqdn(&self, i: usize, depth: u8, trail: &mut Trail) -> Option<String> {
+        let r = self.res(i)?;
+        if depth >= MAX_DEPTH {
+            trail.push(Dead::TooDeep);
+            return None;
+        }
+        let name = match r.values.get("name") {
+            Some(Value::String(s)) if s.is_empty() => String::new(),
+            _ => self
+                .attr_at(i, "name", depth + 1, trail)
+                .into_iter()
+                .next()?,
+        };
+        let zone_id = self
+            .attr_at(i, "zone_id", depth + 1, trail)
+            .into_iter()
+            .next()?;
+        let zone = (0..self.doc.res.len()).find(|&k| {
+            self.res(k).is_some_and(|z| {
+                z.ty == "aws_route53_zone"
+                    && (self.id(k) == zone_id
+                        || z.values.get("zone_id").and_then(Value::as_str) == Some(&zone_id))
+            })
+        })?;
+        let zone_name = self
+            .attr_at(zone, "name", depth + 1, trail)
+            .into_iter()
+            .next()?;
+        Some(record_name(&name, &zone_name))
     }
 
     /// An attribute of item `j` of a list of blocks (`route`, `ingress`, …).

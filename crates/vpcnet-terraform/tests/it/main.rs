@@ -7,6 +7,7 @@ mod links;
 mod public_ips;
 mod regression;
 mod robust;
+mod route53;
 mod samples;
 mod seed002;
 mod seed003;
