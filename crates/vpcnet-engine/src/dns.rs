@@ -236,6 +236,9 @@ impl<'n> Resolver<'n> {
 
     fn lookup(&mut self, name: &str) -> Step<Found> {
         let net = self.net;
+        if let Some(found) = self.endpoint_dns_name(name) {
+            return found;
+        }
         let Some(vpc) = self.vpc else {
             return self.public(name);
         };
@@ -261,6 +264,23 @@ impl<'n> Resolver<'n> {
             (Some(_), None) => true,
             _ => false,
         };
+        // Interface endpoints with private DNS: AWS manages a private zone for the
+        // service's regional name, associated with the endpoint's VPC.
+        let endpoint = net
+            .vpc_endpoint_ids()
+            .filter_map(|e| {
+                let ep = net.vpc_endpoint(e);
+                let domain = ep.private_dns_name().filter(|_| ep.vpc == vpc)?;
+                is_within(name, &domain).then_some((domain.len(), e, domain))
+            })
+            .max();
+        if let Some((len, e, domain)) = endpoint {
+            let beats_rule = rule_len.is_none_or(|r| len > r);
+            let beats_zone = zone_len.is_none_or(|z| len > z);
+            if beats_rule && beats_zone {
+                return self.answer_from_endpoint(e, name, &domain);
+            }
+        }
         if rule_wins {
             // Forwarding beats system for the same domain only if AWS allowed both;
             // a system rule at the same domain is the deliberate override.
@@ -510,6 +530,91 @@ impl<'n> Resolver<'n> {
         } else {
             Ok(Found::Follow(follow))
         }
+    }
+
+    /// The private DNS an interface endpoint gives its VPC: the service's regional name
+    /// answers with the endpoint's interfaces; any other name under it is NXDOMAIN.
+    fn answer_from_endpoint(
+        &mut self,
+        e: vpcnet_model::VpcEndpointIdx,
+        name: &str,
+        domain: &str,
+    ) -> Step<Found> {
+        let net = self.net;
+        let ep = net.vpc_endpoint(e);
+        let comp = Component::Resource(AnyIdx::VpcEndpoint(e));
+        if name != domain {
+            return Err(self.fail(
+                comp,
+                name,
+                Code::DnsNameNotFound,
+                format!(
+                    "NXDOMAIN: the private DNS of interface endpoint {} answers only {domain}",
+                    ep.meta.label()
+                ),
+            ));
+        }
+        self.endpoint_addresses(e, name, "private DNS of interface endpoint")
+    }
+
+    /// `vpce-…​.SERVICE.REGION.vpce.amazonaws.com`: an endpoint's own DNS names, which
+    /// public DNS answers with its interfaces' private addresses, from anywhere.
+    fn endpoint_dns_name(&mut self, name: &str) -> Option<Step<Found>> {
+        let net = self.net;
+        if !name.ends_with(".vpce.amazonaws.com") {
+            return None;
+        }
+        let label = name.split('.').next()?;
+        let e = net.vpc_endpoint_ids().find(|e| {
+            let id = &net.vpc_endpoint(*e).meta.id;
+            label.len() > id.len()
+                && label.starts_with(id.as_str())
+                && label.as_bytes()[id.len()] == b'-'
+        })?;
+        Some(self.endpoint_addresses(e, name, "DNS name of interface endpoint"))
+    }
+
+    fn endpoint_addresses(
+        &mut self,
+        e: vpcnet_model::VpcEndpointIdx,
+        name: &str,
+        what: &str,
+    ) -> Step<Found> {
+        let net = self.net;
+        let ep = net.vpc_endpoint(e);
+        let comp = Component::Resource(AnyIdx::VpcEndpoint(e));
+        let addrs: Vec<Ipv4Addr> = ep
+            .enis
+            .iter()
+            .map(|x| net.interface(*x).primary_ip())
+            .collect();
+        if self.rtype != RecordType::A || addrs.is_empty() {
+            return Err(self.fail(
+                comp,
+                name,
+                Code::DnsNoRecordOfType,
+                format!(
+                    "NODATA: the {what} {} has no {} answer",
+                    ep.meta.label(),
+                    self.rtype.as_str()
+                ),
+            ));
+        }
+        let list: Vec<String> = addrs.iter().map(ToString::to_string).collect();
+        self.step(
+            comp,
+            name,
+            format!(
+                "{what} {} ({}): A {}",
+                ep.meta.label(),
+                ep.service_name,
+                list.join(", ")
+            ),
+        );
+        for a in addrs {
+            self.add_answer(IpAddr::V4(a));
+        }
+        Ok(Found::Done)
     }
 
     /// EC2's own names: `ip-10-0-1-5.ec2.internal`, `ip-….REGION.compute.internal`,

@@ -26,8 +26,8 @@ pub use dns::{
 pub use eval::is_internet_routable;
 pub use packet::Packet;
 pub use resolve::{
-    resolve_destination, resolve_source, Destination, ResolveError, INTERNET_DESTINATION,
-    INTERNET_SOURCE,
+    resolve_destination, resolve_source, service_destination, Destination, ResolveError,
+    INTERNET_DESTINATION, INTERNET_SOURCE,
 };
 pub use trace::{
     trace, trace_name, Action, Blocked, Component, Endpoint, Hop, Path, Query, Trace, Translation,

@@ -4,7 +4,9 @@
 use std::fmt;
 use std::net::Ipv4Addr;
 
-use vpcnet_model::{AnyIdx, EniIdx, Network, TgwAttachmentIdx, TgwAttachmentKind, VpcIdx};
+use vpcnet_model::{
+    AnyIdx, EndpointKind, EniIdx, Network, TgwAttachmentIdx, TgwAttachmentKind, VpcIdx,
+};
 
 use crate::eval::is_internet_routable;
 use crate::trace::Endpoint;
@@ -236,5 +238,51 @@ pub fn resolve_destination(
     Ok(Destination {
         ip,
         expect: Some(eni),
+    })
+}
+
+/// A destination named as an AWS service (`s3`, `com.amazonaws.us-east-1.s3`, `sts`)
+/// that the source's VPC reaches through a VPC endpoint: a gateway endpoint's service
+/// is addressed at the first address of its prefix list, an interface endpoint at its
+/// interface in the source's Availability Zone (else its first). A gateway endpoint is
+/// preferred, as the service's public name leads there.
+pub fn service_destination(net: &Network, from: &Endpoint, text: &str) -> Option<Destination> {
+    let Endpoint::Interface { eni, .. } = from else {
+        return None;
+    };
+    let vpc = net.vpc_of_eni(*eni);
+    let wanted = text.trim().to_ascii_lowercase();
+    let mut candidates: Vec<_> = net
+        .vpc_endpoint_ids()
+        .filter(|e| {
+            let ep = net.vpc_endpoint(*e);
+            ep.vpc == vpc
+                && (ep.service_name == wanted || ep.short_service() == Some(wanted.as_str()))
+        })
+        .collect();
+    candidates.sort_by_key(|e| net.vpc_endpoint(*e).kind != EndpointKind::Gateway);
+    candidates.into_iter().find_map(|e| {
+        let ep = net.vpc_endpoint(e);
+        match ep.kind {
+            EndpointKind::Gateway => {
+                let first = net.prefix_list(ep.prefix_list?).cidrs.first()?;
+                let ip = Ipv4Addr::from(u32::from(first.network()).saturating_add(1));
+                Some(Destination { ip, expect: None })
+            }
+            EndpointKind::Interface => {
+                let az = &net.subnet(net.interface(*eni).subnet).az;
+                let target = ep
+                    .enis
+                    .iter()
+                    .copied()
+                    .find(|x| net.subnet(net.interface(*x).subnet).az == *az)
+                    .or_else(|| ep.enis.first().copied())?;
+                Some(Destination {
+                    ip: net.interface(target).primary_ip(),
+                    expect: Some(target),
+                })
+            }
+            EndpointKind::GatewayLoadBalancer => None,
+        }
     })
 }

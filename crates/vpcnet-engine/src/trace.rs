@@ -14,7 +14,7 @@ use std::net::Ipv4Addr;
 use vpcnet_model::{
     AnyIdx, EniIdx, Forwarding, InterfaceOwner, NatConnectivity, Network, PeeringStatus,
     RecordType, RouteDest, RouteTarget, RuleAction, SubnetIdx, TgwAttachmentIdx, TgwAttachmentKind,
-    TgwIdx, TgwRouteTarget, VpcIdx,
+    TgwIdx, TgwRouteTarget, VpcEndpointIdx, VpcIdx,
 };
 
 use crate::code::Code;
@@ -260,6 +260,8 @@ enum Pos {
     EnterVpc {
         subnet: SubnetIdx,
     },
+    /// Delivered to an AWS service through a gateway endpoint.
+    Service(VpcEndpointIdx),
 }
 
 enum TgwExit {
@@ -273,6 +275,8 @@ enum End {
     Internet,
     /// A network outside AWS behind a VPN attachment.
     Site(TgwAttachmentIdx),
+    /// An AWS service behind a gateway endpoint.
+    Service(VpcEndpointIdx),
 }
 
 struct Walk<'n> {
@@ -517,6 +521,7 @@ impl<'n> Walk<'n> {
                     TgwExit::Site(att) => return Ok((End::Site(att), pkt)),
                 },
                 Pos::EnterVpc { subnet } => self.route_from(subnet, &mut pkt)?,
+                Pos::Service(ep) => return Ok((End::Service(ep), pkt)),
             };
         }
         let msg = format!("the path exceeded {MAX_HOPS} hops; the routes form a loop");
@@ -738,6 +743,14 @@ impl<'n> Walk<'n> {
                 let tgw = net.by_id_as::<TgwIdx>(id).expect("checked by the guard");
                 self.enter_tgw(tgw, vpc, subnet, pkt)?
             }
+            RouteTarget::VpcEndpoint(id) if net.by_id_as::<VpcEndpointIdx>(id).is_some() => {
+                self.hop(res(rt_idx), Action::Route, route_detail, pkt);
+                let ep = net
+                    .by_id_as::<VpcEndpointIdx>(id)
+                    .expect("checked by the guard");
+                self.leave_subnet(subnet, None, pkt)?;
+                self.gateway_endpoint(ep, pkt)?
+            }
             RouteTarget::TransitGateway(id)
             | RouteTarget::VpcEndpoint(id)
             | RouteTarget::VpnGateway(id)
@@ -816,6 +829,9 @@ impl<'n> Walk<'n> {
             return Ok(Some(Pos::Send(eni)));
         }
         if addressed {
+            if let Some(ep) = net.endpoint_of_eni(eni) {
+                return self.deliver_to_endpoint(ep, eni, pkt).map(|()| None);
+            }
             let who = self.eni_label(eni);
             self.hop(
                 res(eni),
@@ -980,6 +996,70 @@ impl<'n> Walk<'n> {
             pkt,
         );
         Ok(None)
+    }
+
+    /// A gateway endpoint delivers to its AWS service (the endpoint policy is not
+    /// evaluated).
+    fn gateway_endpoint(&mut self, ep: VpcEndpointIdx, pkt: &Packet) -> Step<Pos> {
+        let e = self.net.vpc_endpoint(ep);
+        if !e.is_available() {
+            let msg = format!(
+                "VPC endpoint {} is `{}`, not `available`",
+                self.label(ep),
+                e.state
+            );
+            return Err(self.drop_at(res(ep), Code::BadState, msg, pkt));
+        }
+        self.hop(
+            res(ep),
+            Action::Deliver,
+            format!(
+                "to {} at {} through gateway endpoint {} (its endpoint policy is not evaluated)",
+                e.service_name,
+                pkt.dst,
+                self.label(ep)
+            ),
+            pkt,
+        );
+        Ok(Pos::Service(ep))
+    }
+
+    /// An interface endpoint's interface accepted the packet: the service is reached
+    /// (an endpoint service's provider side, its load balancer and targets, is not
+    /// followed).
+    fn deliver_to_endpoint(&mut self, ep: VpcEndpointIdx, eni: EniIdx, pkt: &Packet) -> Step<()> {
+        let e = self.net.vpc_endpoint(ep);
+        if !e.is_available() {
+            let msg = format!(
+                "interface endpoint {} is `{}`, not `available`{}",
+                self.label(ep),
+                e.state,
+                if e.state.eq_ignore_ascii_case("pendingAcceptance") {
+                    ": the endpoint service has not accepted the connection"
+                } else {
+                    ""
+                }
+            );
+            return Err(self.drop_at(res(ep), Code::BadState, msg, pkt));
+        }
+        let tail = if e.is_aws_service() {
+            ""
+        } else {
+            "; the endpoint service's provider side is not traced"
+        };
+        self.hop(
+            res(eni),
+            Action::Deliver,
+            format!(
+                "to {} at {} through interface endpoint {} ({}){tail}",
+                e.service_name,
+                pkt.dst,
+                self.label(ep),
+                self.eni_label(eni)
+            ),
+            pkt,
+        );
+        Ok(())
     }
 
     fn site_label(&self, att: TgwAttachmentIdx) -> String {
@@ -1363,6 +1443,48 @@ pub fn trace(net: &Network, q: &Query) -> Trace {
                 from: att,
             }
         }
+        End::Service(ep) => {
+            let e = net.vpc_endpoint(ep);
+            back.hop(
+                res(ep),
+                Action::Send,
+                format!(
+                    "reply from {} through gateway endpoint {}",
+                    e.service_name,
+                    back.label(ep)
+                ),
+                &reply,
+            );
+            match net.eni_by_private_ip(e.vpc, reply.dst) {
+                Some(eni) => Pos::Arrive {
+                    eni,
+                    from_subnet: None,
+                },
+                None => {
+                    let msg = format!(
+                        "no network interface in VPC {} has address {}",
+                        back.label(e.vpc),
+                        reply.dst
+                    );
+                    let b = back.drop_at(res(e.vpc), Code::NoInterfaceForDestination, msg, &reply);
+                    translations.append(&mut back.translations);
+                    return Trace {
+                        query: *q,
+                        forward: Path {
+                            hops: fwd.hops,
+                            blocked: None,
+                        },
+                        ret: Some(Path {
+                            hops: back.hops,
+                            blocked: Some(b),
+                        }),
+                        translations,
+                        caveats: caveats(net),
+                        dns: None,
+                    };
+                }
+            }
+        }
     };
     let ret_outcome = back.run(reply, start, &mut ct);
     let blocked = match ret_outcome {
@@ -1386,6 +1508,7 @@ pub fn trace(net: &Network, q: &Query) -> Trace {
                     End::Eni(e) => res(e),
                     End::Internet => Component::Internet,
                     End::Site(a) => res(a),
+                    End::Service(ep) => res(ep),
                 };
                 Some(back.drop_at(comp, Code::DeliveredToOtherHost, msg, &pkt))
             }

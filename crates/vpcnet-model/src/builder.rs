@@ -8,6 +8,7 @@ use crate::diag::{Diagnostic, Location};
 use crate::dns::{
     dns_name, HostedZone, RecordSet, RecordType, ResolverRule, ResolverRuleKind, ZoneKind,
 };
+use crate::endpoint::VpcEndpoint;
 use crate::index::AnyIdx;
 use crate::net::*;
 use crate::tgw::{
@@ -994,6 +995,47 @@ impl NetworkBuilder {
             t.propagations.push(att);
         }
         true
+    }
+}
+
+impl NetworkBuilder {
+    /// Adds a VPC endpoint. Refused when a route table or interface it names is in
+    /// another VPC, or when an interface already belongs to something else.
+    pub fn add_vpc_endpoint(&mut self, ep: VpcEndpoint) -> Option<VpcEndpointIdx> {
+        let label = ep.meta.label();
+        let foreign_rt = ep
+            .route_tables
+            .iter()
+            .any(|r| self.net.route_tables[r.index()].vpc != ep.vpc);
+        let foreign_eni = ep
+            .enis
+            .iter()
+            .any(|e| self.net.subnets[self.net.enis[e.index()].subnet.index()].vpc != ep.vpc);
+        if foreign_rt || foreign_eni {
+            let msg =
+                format!("VPC endpoint `{label}` names a route table or interface of another VPC");
+            self.refuse("ASSOCIATION_OTHER_VPC", &ep.meta.origin, msg);
+            return None;
+        }
+        if let Some(e) = ep.enis.iter().find(|e| {
+            self.net.nat_of_eni.contains_key(e) || self.net.endpoint_of_eni.contains_key(e)
+        }) {
+            let msg = format!(
+                "VPC endpoint `{label}` names interface `{}`, which already belongs to another resource",
+                self.net.enis[e.index()].meta.label()
+            );
+            self.refuse("INTERFACE_IN_USE", &ep.meta.origin, msg);
+            return None;
+        }
+        let idx = VpcEndpointIdx(self.net.endpoints.len() as u32);
+        if !self.register(&ep.meta, AnyIdx::VpcEndpoint(idx)) {
+            return None;
+        }
+        for e in &ep.enis {
+            self.net.endpoint_of_eni.insert(*e, idx);
+        }
+        self.net.endpoints.push(ep);
+        Some(idx)
     }
 }
 

@@ -2,7 +2,8 @@
 
 use crate::net::{
     EniIdx, IgwIdx, InstanceIdx, NaclIdx, NatIdx, PeeringIdx, PrefixListIdx, ResolverRuleIdx,
-    RouteTableIdx, SgIdx, SubnetIdx, TgwAttachmentIdx, TgwIdx, TgwRouteTableIdx, VpcIdx, ZoneIdx,
+    RouteTableIdx, SgIdx, SubnetIdx, TgwAttachmentIdx, TgwIdx, TgwRouteTableIdx, VpcEndpointIdx,
+    VpcIdx, ZoneIdx,
 };
 
 /// A handle to any resource of a [`crate::Network`].
@@ -40,6 +41,8 @@ pub enum AnyIdx {
     TgwAttachment(TgwAttachmentIdx),
     /// A transit gateway route table.
     TgwRouteTable(TgwRouteTableIdx),
+    /// A VPC endpoint.
+    VpcEndpoint(VpcEndpointIdx),
 }
 
 impl AnyIdx {
@@ -62,6 +65,7 @@ impl AnyIdx {
             AnyIdx::TransitGateway(_) => "transit-gateway",
             AnyIdx::TgwAttachment(_) => "transit-gateway-attachment",
             AnyIdx::TgwRouteTable(_) => "transit-gateway-route-table",
+            AnyIdx::VpcEndpoint(_) => "vpc-endpoint",
         }
     }
 }
@@ -104,4 +108,5 @@ from_idx! {
     TgwIdx => TransitGateway,
     TgwAttachmentIdx => TgwAttachment,
     TgwRouteTableIdx => TgwRouteTable,
+    VpcEndpointIdx => VpcEndpoint,
 }

@@ -29,6 +29,7 @@ mod builder;
 pub use builder::is_reserved;
 mod diag;
 mod dns;
+mod endpoint;
 mod index;
 mod net;
 mod proto;
@@ -40,6 +41,7 @@ pub use dns::{
     dns_name, is_within, Alias, HostedZone, RecordSet, RecordType, ResolverRule, ResolverRuleKind,
     Routing, ZoneKind,
 };
+pub use endpoint::{EndpointKind, VpcEndpoint};
 pub use index::AnyIdx;
 pub use net::*;
 pub use proto::{proto_name, IcmpMatch, L4Match, PortRange, Protocol};

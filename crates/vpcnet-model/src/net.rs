@@ -7,6 +7,7 @@ use ipnet::{Ipv4Net, Ipv6Net};
 
 use crate::diag::Location;
 use crate::dns::{is_within, HostedZone, ResolverRule, ZoneKind};
+use crate::endpoint::VpcEndpoint;
 use crate::index::AnyIdx;
 use crate::proto::{L4Match, Protocol};
 use crate::tgw::{
@@ -62,6 +63,8 @@ idx! {
     TgwAttachmentIdx,
     /// A transit gateway route table in a [`Network`].
     TgwRouteTableIdx,
+    /// A VPC endpoint in a [`Network`].
+    VpcEndpointIdx,
 }
 
 /// What every resource carries: its AWS id, its `Name` tag, its tags and its origin.
@@ -568,6 +571,7 @@ pub struct Network {
     pub(crate) tgws: Vec<TransitGateway>,
     pub(crate) tgw_attachments: Vec<TgwAttachment>,
     pub(crate) tgw_route_tables: Vec<TgwRouteTable>,
+    pub(crate) endpoints: Vec<VpcEndpoint>,
     // Indices, kept in step by the builder.
     pub(crate) by_id: HashMap<String, AnyIdx>,
     pub(crate) by_name: HashMap<String, Vec<AnyIdx>>,
@@ -576,6 +580,7 @@ pub struct Network {
     pub(crate) vpc_peerings: Vec<Vec<PeeringIdx>>,
     pub(crate) vpc_igw: Vec<Option<IgwIdx>>,
     pub(crate) nat_of_eni: HashMap<EniIdx, NatIdx>,
+    pub(crate) endpoint_of_eni: HashMap<EniIdx, VpcEndpointIdx>,
     pub(crate) zones_by_name: HashMap<String, Vec<ZoneIdx>>,
     pub(crate) rules_by_domain: HashMap<String, Vec<ResolverRuleIdx>>,
     pub(crate) missing: Vec<Missing>,
@@ -614,6 +619,7 @@ accessors! {
     transit_gateways, transit_gateway, tgws: TgwIdx => TransitGateway;
     tgw_attachments, tgw_attachment, tgw_attachments: TgwAttachmentIdx => TgwAttachment;
     tgw_route_tables, tgw_route_table, tgw_route_tables: TgwRouteTableIdx => TgwRouteTable;
+    vpc_endpoints, vpc_endpoint, endpoints: VpcEndpointIdx => VpcEndpoint;
 }
 
 macro_rules! iter_idx {
@@ -643,6 +649,7 @@ iter_idx! {
     tgw_ids, tgws: TgwIdx;
     tgw_attachment_ids, tgw_attachments: TgwAttachmentIdx;
     tgw_route_table_ids, tgw_route_tables: TgwRouteTableIdx;
+    vpc_endpoint_ids, endpoints: VpcEndpointIdx;
 }
 
 impl Network {
@@ -747,7 +754,13 @@ impl Network {
             AnyIdx::TransitGateway(i) => &self.transit_gateway(i).meta,
             AnyIdx::TgwAttachment(i) => &self.tgw_attachment(i).meta,
             AnyIdx::TgwRouteTable(i) => &self.tgw_route_table(i).meta,
+            AnyIdx::VpcEndpoint(i) => &self.vpc_endpoint(i).meta,
         }
+    }
+
+    /// The interface endpoint an interface belongs to.
+    pub fn endpoint_of_eni(&self, eni: EniIdx) -> Option<VpcEndpointIdx> {
+        self.endpoint_of_eni.get(&eni).copied()
     }
 
     /// The attachment of transit gateway `tgw` to `vpc`, if any.

@@ -313,9 +313,20 @@ fn vpc(net: &Network, v: VpcIdx, name: &str) -> VpcSpec {
         if rt.vpc != v {
             continue;
         }
+        // A gateway endpoint writes its own routes back when the spec loads.
+        let endpoint_route = |r: &&vpcnet_model::Route| match (&r.target, &r.destination) {
+            (RouteTarget::VpcEndpoint(id), RouteDest::PrefixList(pl)) => net
+                .by_id_as::<vpcnet_model::VpcEndpointIdx>(id)
+                .is_some_and(|e| {
+                    let ep = net.vpc_endpoint(e);
+                    ep.route_tables.contains(&rt_idx) && ep.prefix_list == Some(*pl)
+                }),
+            _ => false,
+        };
         let routes = rt
             .routes
             .iter()
+            .filter(|r| !endpoint_route(r))
             .map(|r| {
                 let mut s = RouteSpec {
                     state: (!r.active).then(|| "blackhole".to_owned()),
@@ -514,6 +525,9 @@ fn vpc(net: &Network, v: VpcIdx, name: &str) -> VpcSpec {
         if net.vpc_of_eni(e) != v {
             continue;
         }
+        if net.endpoint_of_eni(e).is_some() {
+            continue;
+        }
         let owner = match &eni.owner {
             InterfaceOwner::Instance(_) | InterfaceOwner::NatGateway(_) => continue,
             InterfaceOwner::Other(o) => Some(o.clone()),
@@ -521,6 +535,53 @@ fn vpc(net: &Network, v: VpcIdx, name: &str) -> VpcSpec {
         };
         spec.interfaces
             .push(interface(net, e, &mut names, owner).into());
+    }
+    for ep_idx in net.vpc_endpoint_ids() {
+        let ep = net.vpc_endpoint(ep_idx);
+        if ep.vpc != v {
+            continue;
+        }
+        let sgs = ep.enis.first().map(|e| {
+            net.interface(*e)
+                .security_groups
+                .iter()
+                .map(|g| net.security_group(*g).meta.id.clone())
+                .collect()
+        });
+        spec.vpc_endpoints.push(
+            VpcEndpointSpec {
+                name: ep.meta.name.clone().unwrap_or_else(|| ep.meta.id.clone()),
+                id: Some(ep.meta.id.clone()),
+                service: ep.service_name.clone(),
+                kind: Some(ep.kind.as_str().to_ascii_lowercase()),
+                state: Some(ep.state.clone()),
+                route_tables: ep
+                    .route_tables
+                    .iter()
+                    .map(|r| net.route_table(*r).meta.id.clone())
+                    .collect(),
+                prefix_list: ep.prefix_list.map(|p| net.prefix_list(p).meta.id.clone()),
+                interfaces: ep
+                    .enis
+                    .iter()
+                    .map(|e| {
+                        let eni = net.interface(*e);
+                        EndpointInterfaceSpec {
+                            name: eni.meta.name.clone(),
+                            id: Some(eni.meta.id.clone()),
+                            subnet: net.subnet(eni.subnet).meta.id.clone(),
+                            private_ip: eni.primary_ip().to_string(),
+                        }
+                        .into()
+                    })
+                    .collect(),
+                security_groups: sgs,
+                private_dns: (ep.kind == vpcnet_model::EndpointKind::Interface)
+                    .then_some(ep.private_dns),
+                tags: tags(&ep.meta),
+            }
+            .into(),
+        );
     }
     spec
 }

@@ -17,6 +17,7 @@ use crate::lenient::Lenient;
 use crate::raw::*;
 
 mod dns;
+mod endpoint;
 mod tgw;
 
 const DEFAULT_ACCOUNT: &str = "000000000000";
@@ -115,6 +116,10 @@ fn collect_ids(spec: &Spec, out: &mut HashSet<String>) {
     ok(&spec.dns.resolver_rules).for_each(|r| add(&r.id));
     for v in ok(&spec.vpcs) {
         add(&v.id);
+        for ep in ok(&v.vpc_endpoints) {
+            add(&ep.id);
+            ok(&ep.interfaces).for_each(|x| add(&x.id));
+        }
         if let Some(NamedSpec::Full { id, .. }) = &v.internet_gateway {
             add(id);
         }
@@ -1166,6 +1171,8 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        let mut scope = scope;
+        self.vpc_endpoints(&mut scope, v, ptr);
         self.scopes[i] = scope;
     }
 

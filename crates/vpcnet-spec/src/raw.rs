@@ -169,6 +169,9 @@ pub struct VpcSpec {
     /// Network interfaces not attached to an instance (pods, endpoints, load balancers).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interfaces: Vec<Lenient<InterfaceSpec>>,
+    /// VPC endpoints: gateway (S3, DynamoDB) and interface (PrivateLink).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vpc_endpoints: Vec<Lenient<VpcEndpointSpec>>,
 }
 
 /// A resource that needs only a name (and optionally an id).
@@ -804,4 +807,61 @@ pub struct TgwAttachmentSpec {
     /// Tags.
     #[serde(default, skip_serializing_if = "Tags::is_empty")]
     pub tags: Tags,
+}
+
+/// A VPC endpoint.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VpcEndpointSpec {
+    /// Name.
+    pub name: String,
+    /// `vpce-…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The service: `com.amazonaws.us-east-1.s3`, or an endpoint service's name.
+    pub service: String,
+    /// `gateway`, `interface` or `gatewayloadbalancer` (default: `gateway` for S3 and
+    /// DynamoDB, `interface` otherwise).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `available` (default), `pendingAcceptance`, `rejected`, …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Gateway endpoints: the route tables that get a route to the service's prefix
+    /// list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub route_tables: Vec<String>,
+    /// Gateway endpoints: the service's prefix list (name or id; default: the one
+    /// named like the service).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix_list: Option<String>,
+    /// Interface endpoints: one interface per subnet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interfaces: Vec<Lenient<EndpointInterfaceSpec>>,
+    /// Interface endpoints: security groups of the interfaces (default: the VPC's
+    /// `default` group).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_groups: Option<Vec<String>>,
+    /// Interface endpoints: private DNS (default true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_dns: Option<bool>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+}
+
+/// An interface endpoint's interface in one subnet.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointInterfaceSpec {
+    /// Name (default: the endpoint's name and the subnet's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `eni-…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The subnet (name or id).
+    pub subnet: String,
+    /// Its private address.
+    pub private_ip: String,
 }

@@ -3,8 +3,8 @@
 use std::process::ExitCode;
 
 use vpcnet_engine::{
-    looks_like_dns_name, resolve_destination, resolve_source, trace_name, Component, Path, Query,
-    Trace,
+    looks_like_dns_name, resolve_destination, resolve_source, service_destination, trace_name,
+    Component, Path, Query, Trace,
 };
 use vpcnet_model::{Network, Protocol};
 
@@ -40,6 +40,13 @@ pub(crate) fn ask(net: &Network, q: &Question<'_>) -> anyhow::Result<Trace> {
     // A resource's id or Name tag wins over DNS (a Name tag may contain dots).
     let to = q.to.trim();
     let named = net.by_id(to).is_some() || !net.by_name(to).is_empty();
+    if !named {
+        if let Some(dest) = service_destination(net, &from, to) {
+            query.to_ip = dest.ip;
+            query.expect = dest.expect;
+            return Ok(vpcnet_engine::trace(net, &query));
+        }
+    }
     if !named && looks_like_dns_name(to) {
         return Ok(trace_name(net, &query, to));
     }

@@ -2,6 +2,7 @@
 
 mod check;
 mod dns;
+mod endpoints;
 mod generated;
 mod seed000;
 mod semantics;
