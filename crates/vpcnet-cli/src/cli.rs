@@ -126,6 +126,10 @@ pub(crate) struct TraceArgs {
     /// Exit 1 when the verdict differs (for CI).
     #[arg(long, value_enum)]
     pub(crate) expect: Option<Verdict>,
+    /// The request's host name (HTTP Host, TLS SNI), for application load balancer
+    /// rules and proxies; default: the destination when it is a DNS name.
+    #[arg(long)]
+    pub(crate) host: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -42,7 +42,54 @@ pub fn check(net: &Network) -> Vec<Diagnostic> {
     exposure(net, &mut out);
     dns(net, &mut out);
     transit_gateways(net, &mut out);
+    load_balancing(net, &mut out);
     out
+}
+
+fn load_balancing(net: &Network, out: &mut Vec<Diagnostic>) {
+    for t in net.target_group_ids() {
+        let tg = net.target_group(t);
+        let used = net
+            .load_balancers()
+            .iter()
+            .flat_map(|l| &l.listeners)
+            .any(|l| {
+                l.default_target_group == Some(t) || l.rules.iter().any(|r| r.target_group == t)
+            });
+        if used && tg.targets.is_empty() {
+            out.push(
+                Diagnostic::warning(
+                    "LB_NO_REGISTERED_TARGETS",
+                    format!(
+                        "target group `{}` is in use but has no registered targets: its listeners' traffic is dropped",
+                        tg.meta.label()
+                    ),
+                )
+                .at(tg.meta.origin.clone()),
+            );
+        }
+    }
+    for ep in net.vpc_endpoints() {
+        if !ep.is_available() {
+            out.push(
+                Diagnostic::warning(
+                    "ENDPOINT_NOT_AVAILABLE",
+                    format!(
+                        "VPC endpoint `{}` for {} is `{}`: it carries no traffic{}",
+                        ep.meta.label(),
+                        ep.service_name,
+                        ep.state,
+                        if ep.state.eq_ignore_ascii_case("pendingAcceptance") {
+                            " until the endpoint service accepts it"
+                        } else {
+                            ""
+                        }
+                    ),
+                )
+                .at(ep.meta.origin.clone()),
+            );
+        }
+    }
 }
 
 fn transit_gateways(net: &Network, out: &mut Vec<Diagnostic>) {

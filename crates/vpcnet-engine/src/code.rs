@@ -70,6 +70,20 @@ pub enum Code {
     TgwRtbCannotRoute,
     /// The transit gateway route matching the destination is a blackhole.
     TgwRouteBlackhole,
+    /// No listener of the load balancer takes the protocol and port.
+    LbListenerPortMismatch,
+    /// The listener's action forwards to no target group.
+    LbNoTargetGroup,
+    /// The target group has no registered target.
+    LbNoRegisteredTargets,
+    /// No target in the load balancer's Availability Zone, and cross-zone is off.
+    LbNoTargetInAz,
+    /// The endpoint service does not allow the consumer's account.
+    EndpointPrincipalNotAllowed,
+    /// The endpoint service does not support consumers in the endpoint's region.
+    EndpointServiceRegion,
+    /// A layer-7 proxy has no upstream for the request's host.
+    ProxyNoUpstream,
 }
 
 impl Code {
@@ -107,6 +121,13 @@ impl Code {
             Code::TgwAttachMissingTgwRtbAssociation => "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
             Code::TgwRtbCannotRoute => "TGW_RTB_CANNOT_ROUTE",
             Code::TgwRouteBlackhole => "TGW_ROUTE_BLACKHOLE",
+            Code::LbListenerPortMismatch => "LB_LISTENER_PORT_MISMATCH",
+            Code::LbNoTargetGroup => "LB_NO_TARGET_GROUP",
+            Code::LbNoRegisteredTargets => "LB_NO_REGISTERED_TARGETS",
+            Code::LbNoTargetInAz => "LB_NO_TARGET_IN_AZ",
+            Code::EndpointPrincipalNotAllowed => "ENDPOINT_PRINCIPAL_NOT_ALLOWED",
+            Code::EndpointServiceRegion => "ENDPOINT_SERVICE_REGION",
+            Code::ProxyNoUpstream => "PROXY_NO_UPSTREAM",
         }
     }
 }

@@ -561,6 +561,9 @@ impl<'n> Resolver<'n> {
     /// public DNS answers with its interfaces' private addresses, from anywhere.
     fn endpoint_dns_name(&mut self, name: &str) -> Option<Step<Found>> {
         let net = self.net;
+        if let Some(found) = self.lb_dns_name(name) {
+            return Some(found);
+        }
         if !name.ends_with(".vpce.amazonaws.com") {
             return None;
         }
@@ -572,6 +575,64 @@ impl<'n> Resolver<'n> {
                 && label.as_bytes()[id.len()] == b'-'
         })?;
         Some(self.endpoint_addresses(e, name, "DNS name of interface endpoint"))
+    }
+
+    /// A load balancer's DNS name (also with `dualstack.`): an internal one answers
+    /// its interfaces' private addresses, an internet-facing one their public ones.
+    fn lb_dns_name(&mut self, name: &str) -> Option<Step<Found>> {
+        let net = self.net;
+        let bare = name.strip_prefix("dualstack.").unwrap_or(name);
+        let lb = net.lb_ids().find(|l| {
+            net.load_balancer(*l)
+                .dns_name
+                .as_deref()
+                .and_then(|d| dns_name(d).ok())
+                .is_some_and(|d| d == bare)
+        })?;
+        let l = net.load_balancer(lb);
+        let addrs: Vec<Ipv4Addr> = l
+            .enis
+            .iter()
+            .map(|e| {
+                let eni = net.interface(*e);
+                match (l.internal, eni.private_ips[0].public) {
+                    (false, Some(p)) => p,
+                    _ => eni.primary_ip(),
+                }
+            })
+            .collect();
+        let comp = Component::Resource(AnyIdx::LoadBalancer(lb));
+        if self.rtype != RecordType::A || addrs.is_empty() {
+            return Some(Err(self.fail(
+                comp,
+                name,
+                Code::DnsNoRecordOfType,
+                format!(
+                    "NODATA: load balancer {} has no {} answer",
+                    l.meta.label(),
+                    self.rtype.as_str()
+                ),
+            )));
+        }
+        let list: Vec<String> = addrs.iter().map(ToString::to_string).collect();
+        let scheme = if l.internal {
+            "internal"
+        } else {
+            "internet-facing"
+        };
+        self.step(
+            comp,
+            name,
+            format!(
+                "DNS name of {scheme} load balancer {}: A {}",
+                l.meta.label(),
+                list.join(", ")
+            ),
+        );
+        for a in addrs {
+            self.add_answer(IpAddr::V4(a));
+        }
+        Some(Ok(Found::Done))
     }
 
     fn endpoint_addresses(

@@ -30,6 +30,6 @@ pub use resolve::{
     INTERNET_DESTINATION, INTERNET_SOURCE,
 };
 pub use trace::{
-    trace, trace_name, Action, Blocked, Component, Endpoint, Hop, Path, Query, Trace, Translation,
-    TranslationKind,
+    trace, trace_name, trace_name_with, trace_with, Action, Blocked, Component, Endpoint, Hop,
+    Path, Query, Trace, TraceOptions, Translation, TranslationKind,
 };

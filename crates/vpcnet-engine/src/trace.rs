@@ -22,6 +22,9 @@ use crate::dns::{resolve_name, resolver_ip, Resolution};
 use crate::eval::{self, is_internet_routable};
 use crate::packet::Packet;
 
+mod lb;
+pub use lb::TraceOptions;
+
 /// The most hops a path may take before it is called a loop.
 const MAX_HOPS: usize = 64;
 
@@ -241,6 +244,12 @@ struct Conntrack {
     /// Interfaces whose security groups allowed the forward packet.
     sg: Vec<EniIdx>,
     nat: Vec<NatState>,
+    /// Connections load balancers passed to a target.
+    lb: Vec<lb::LbFlow>,
+    /// Connections carried over PrivateLink.
+    privatelink: Vec<lb::PlFlow>,
+    /// Connections a proxy made on a client's behalf.
+    proxy: Vec<lb::ProxyFlow>,
 }
 
 #[derive(Clone, Copy)]
@@ -256,8 +265,9 @@ enum Pos {
         tgw: TgwIdx,
         from: TgwAttachmentIdx,
     },
-    /// Leaving a transit gateway into a VPC through an attachment's subnet.
-    EnterVpc {
+    /// Routed from a subnet by its route table without an interface sending: a
+    /// transit gateway attachment's subnet, a load balancer returning a reply.
+    Route {
         subnet: SubnetIdx,
     },
     /// Delivered to an AWS service through a gateway endpoint.
@@ -284,6 +294,8 @@ struct Walk<'n> {
     reply: bool,
     hops: Vec<Hop>,
     translations: Vec<Translation>,
+    /// The request's host name, for load balancer rules.
+    host: Option<&'n str>,
 }
 
 type Step<T> = Result<T, Blocked>;
@@ -376,6 +388,10 @@ impl<'n> Walk<'n> {
     ) -> Step<()> {
         let e = self.net.interface(eni);
         if matches!(e.owner, InterfaceOwner::NatGateway(_)) {
+            return Ok(());
+        }
+        // A network load balancer without security groups filters nothing.
+        if e.security_groups.is_empty() && self.net.lb_of_eni(eni).is_some() {
             return Ok(());
         }
         let dir = if egress { "outbound" } else { "inbound" };
@@ -520,7 +536,7 @@ impl<'n> Walk<'n> {
                     TgwExit::Next(next) => next,
                     TgwExit::Site(att) => return Ok((End::Site(att), pkt)),
                 },
-                Pos::EnterVpc { subnet } => self.route_from(subnet, &mut pkt)?,
+                Pos::Route { subnet } => self.route_from(subnet, &mut pkt, ct)?,
                 Pos::Service(ep) => return Ok((End::Service(ep), pkt)),
             };
         }
@@ -532,7 +548,8 @@ impl<'n> Walk<'n> {
         let net = self.net;
         let e = net.interface(eni);
         let subnet = e.subnet;
-        if e.source_dest_check && !e.owns(pkt.src) {
+        // Load balancers forward by design: AWS manages their interfaces.
+        if e.source_dest_check && !e.owns(pkt.src) && net.lb_of_eni(eni).is_none() {
             let msg = format!(
                 "{} has source/destination check enabled and cannot send a packet from {}",
                 self.eni_label(eni),
@@ -541,14 +558,19 @@ impl<'n> Walk<'n> {
             return Err(self.drop_at(res(eni), Code::EniSourceDestCheckRestriction, msg, pkt));
         }
         self.security_groups(eni, true, pkt, ct)?;
-        self.route_from(subnet, pkt)
+        self.route_from(subnet, pkt, ct)
     }
 
     /// Routes a packet from `subnet` by its route table: from an interface that sent it,
     /// or from a transit gateway attachment's subnet for a packet entering the VPC.
-    fn route_from(&mut self, subnet: SubnetIdx, pkt: &mut Packet) -> Step<Pos> {
+    fn route_from(&mut self, subnet: SubnetIdx, pkt: &mut Packet, ct: &Conntrack) -> Step<Pos> {
         let net = self.net;
         let vpc = self.vpc_of_subnet(subnet);
+        if self.reply {
+            if let Some(next) = self.reply_to_load_balancer(subnet, pkt, ct)? {
+                return Ok(next);
+            }
+        }
         let Some(rt_idx) = net.effective_route_table(subnet) else {
             let msg = format!("subnet {} has no route table", self.label(subnet));
             return Err(self.drop_at(res(subnet), Code::NoRouteToDestination, msg, pkt));
@@ -805,6 +827,9 @@ impl<'n> Walk<'n> {
         if let Some(n) = net.nat_of_eni(eni) {
             return self.nat_gateway(n, eni, pkt, ct).map(Some);
         }
+        if let Some(lb) = net.lb_of_eni(eni) {
+            return self.load_balancer(lb, eni, pkt, ct).map(Some);
+        }
         let addressed = e.owns(pkt.dst);
         if !addressed && e.source_dest_check {
             let msg = format!(
@@ -830,7 +855,14 @@ impl<'n> Walk<'n> {
         }
         if addressed {
             if let Some(ep) = net.endpoint_of_eni(eni) {
-                return self.deliver_to_endpoint(ep, eni, pkt).map(|()| None);
+                return self.endpoint_arrival(ep, eni, pkt, ct);
+            }
+            if let InterfaceOwner::Instance(i) = e.owner {
+                if net.instance(i).forwarding == Some(Forwarding::Proxy) {
+                    if let Some(next) = self.proxy(i, eni, pkt, ct)? {
+                        return Ok(Some(next));
+                    }
+                }
             }
             let who = self.eni_label(eni);
             self.hop(
@@ -1027,6 +1059,23 @@ impl<'n> Walk<'n> {
     /// An interface endpoint's interface accepted the packet: the service is reached
     /// (an endpoint service's provider side, its load balancer and targets, is not
     /// followed).
+    fn endpoint_arrival(
+        &mut self,
+        ep: VpcEndpointIdx,
+        eni: EniIdx,
+        pkt: &mut Packet,
+        ct: &mut Conntrack,
+    ) -> Step<Option<Pos>> {
+        let e = self.net.vpc_endpoint(ep);
+        if self.reply || !e.is_available() || e.is_aws_service() {
+            return self.deliver_to_endpoint(ep, eni, pkt).map(|()| None);
+        }
+        match self.net.endpoint_service_named(&e.service_name) {
+            Some(svc) => self.privatelink(ep, eni, svc, pkt, ct).map(Some),
+            None => self.deliver_to_endpoint(ep, eni, pkt).map(|()| None),
+        }
+    }
+
     fn deliver_to_endpoint(&mut self, ep: VpcEndpointIdx, eni: EniIdx, pkt: &Packet) -> Step<()> {
         let e = self.net.vpc_endpoint(ep);
         if !e.is_available() {
@@ -1045,7 +1094,7 @@ impl<'n> Walk<'n> {
         let tail = if e.is_aws_service() {
             ""
         } else {
-            "; the endpoint service's provider side is not traced"
+            "; the endpoint service is not in the input, so its provider side is not traced"
         };
         self.hop(
             res(eni),
@@ -1229,7 +1278,7 @@ impl<'n> Walk<'n> {
                     ),
                     pkt,
                 );
-                Ok(TgwExit::Next(Pos::EnterVpc { subnet }))
+                Ok(TgwExit::Next(Pos::Route { subnet }))
             }
             TgwAttachmentKind::Peering { peer_id, .. } => {
                 let Some(far) = o.far_side(tgw) else {
@@ -1326,6 +1375,11 @@ fn caveats(net: &Network) -> Vec<String> {
 
 /// Traces one connection: the forward packet and, if it arrives, the reply.
 pub fn trace(net: &Network, q: &Query) -> Trace {
+    trace_with(net, q, &TraceOptions::default())
+}
+
+/// [`trace`], with what a packet header does not say (the request's host name).
+pub fn trace_with(net: &Network, q: &Query, opts: &TraceOptions) -> Trace {
     let pkt = Packet {
         src: q.from.ip(),
         dst: q.to_ip,
@@ -1341,6 +1395,7 @@ pub fn trace(net: &Network, q: &Query) -> Trace {
         reply: false,
         hops: Vec::new(),
         translations: Vec::new(),
+        host: opts.host.as_deref(),
     };
     let start = match q.from {
         Endpoint::Interface { eni, .. } => {
@@ -1410,6 +1465,7 @@ pub fn trace(net: &Network, q: &Query) -> Trace {
         reply: true,
         hops: Vec::new(),
         translations: Vec::new(),
+        host: opts.host.as_deref(),
     };
     let reply = delivered.reply();
     let start = match end {
@@ -1537,6 +1593,11 @@ pub fn trace(net: &Network, q: &Query) -> Trace {
 /// A name that does not resolve ends the forward path with the DNS failure's code.
 /// `q.to_ip` and `q.expect` are replaced.
 pub fn trace_name(net: &Network, q: &Query, name: &str) -> Trace {
+    trace_name_with(net, q, name, &TraceOptions::default())
+}
+
+/// [`trace_name`] with options.
+pub fn trace_name_with(net: &Network, q: &Query, name: &str, opts: &TraceOptions) -> Trace {
     // A host outside AWS asks its own resolvers: only public names are known there.
     let vpc = match q.from {
         Endpoint::Interface { eni, .. } => Some(net.vpc_of_eni(eni)),
@@ -1606,13 +1667,14 @@ pub fn trace_name(net: &Network, q: &Query, name: &str) -> Trace {
             dns: Some(res),
         };
     };
-    let mut t = trace(
+    let mut t = trace_with(
         net,
         &Query {
             to_ip: ip,
             expect: None,
             ..*q
         },
+        opts,
     );
     hops.append(&mut t.forward.hops);
     t.forward.hops = hops;

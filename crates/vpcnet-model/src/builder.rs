@@ -10,6 +10,7 @@ use crate::dns::{
 };
 use crate::endpoint::VpcEndpoint;
 use crate::index::AnyIdx;
+use crate::lb::{EndpointService, LbKind, LoadBalancer, TargetGroup};
 use crate::net::*;
 use crate::tgw::{
     TgwAttachment, TgwAttachmentKind, TgwRoute, TgwRouteKind, TgwRouteTable, TgwRouteTarget,
@@ -1036,6 +1037,111 @@ impl NetworkBuilder {
         }
         self.net.endpoints.push(ep);
         Some(idx)
+    }
+}
+
+impl NetworkBuilder {
+    /// Adds a target group. A target whose interface is given must own its address.
+    pub fn add_target_group(&mut self, tg: TargetGroup) -> Option<TargetGroupIdx> {
+        if let Some(t) = tg
+            .targets
+            .iter()
+            .find(|t| t.eni.is_some_and(|e| !self.net.enis[e.index()].owns(t.ip)))
+        {
+            let msg = format!(
+                "target group `{}` registers {} on an interface that does not have that address",
+                tg.meta.label(),
+                t.ip
+            );
+            self.refuse("TARGET_ADDRESS_MISMATCH", &tg.meta.origin, msg);
+            return None;
+        }
+        let idx = TargetGroupIdx(self.net.target_groups.len() as u32);
+        if !self.register(&tg.meta, AnyIdx::TargetGroup(idx)) {
+            return None;
+        }
+        self.net.target_groups.push(tg);
+        Some(idx)
+    }
+
+    /// Adds a load balancer. Refused when an interface it names is in another VPC or
+    /// already belongs to something else, or when two listeners share a port and
+    /// protocol.
+    pub fn add_load_balancer(&mut self, lb: LoadBalancer) -> Option<LbIdx> {
+        let label = lb.meta.label();
+        if lb
+            .enis
+            .iter()
+            .any(|e| self.net.subnets[self.net.enis[e.index()].subnet.index()].vpc != lb.vpc)
+        {
+            let msg = format!("load balancer `{label}` names an interface of another VPC");
+            self.refuse("ASSOCIATION_OTHER_VPC", &lb.meta.origin, msg);
+            return None;
+        }
+        if lb.enis.iter().any(|e| {
+            self.net.nat_of_eni.contains_key(e)
+                || self.net.endpoint_of_eni.contains_key(e)
+                || self.net.lb_of_eni.contains_key(e)
+        }) {
+            let msg = format!(
+                "load balancer `{label}` names an interface that belongs to another resource"
+            );
+            self.refuse("INTERFACE_IN_USE", &lb.meta.origin, msg);
+            return None;
+        }
+        for (i, l) in lb.listeners.iter().enumerate() {
+            if lb.listeners[..i]
+                .iter()
+                .any(|o| o.port == l.port && o.protocol.eq_ignore_ascii_case(&l.protocol))
+            {
+                let msg = format!(
+                    "load balancer `{label}` has two {} listeners on port {}",
+                    l.protocol, l.port
+                );
+                self.refuse("DUPLICATE_LISTENER", &lb.meta.origin, msg);
+                return None;
+            }
+        }
+        let idx = LbIdx(self.net.lbs.len() as u32);
+        if !self.register(&lb.meta, AnyIdx::LoadBalancer(idx)) {
+            return None;
+        }
+        for e in &lb.enis {
+            self.net.lb_of_eni.insert(*e, idx);
+        }
+        self.net.lbs.push(lb);
+        Some(idx)
+    }
+
+    /// Adds an endpoint service; its load balancers must be network load balancers.
+    pub fn add_endpoint_service(&mut self, svc: EndpointService) -> Option<EndpointServiceIdx> {
+        if let Some(lb) = svc
+            .load_balancers
+            .iter()
+            .find(|l| self.net.lbs[l.index()].kind != LbKind::Network)
+        {
+            let msg = format!(
+                "endpoint service `{}` names load balancer `{}`, which is not a network load balancer",
+                svc.meta.label(),
+                self.net.lbs[lb.index()].meta.label()
+            );
+            self.refuse("ENDPOINT_SERVICE_NOT_NLB", &svc.meta.origin, msg);
+            return None;
+        }
+        let idx = EndpointServiceIdx(self.net.endpoint_services.len() as u32);
+        if !self.register(&svc.meta, AnyIdx::EndpointService(idx)) {
+            return None;
+        }
+        self.note_account(&svc.account);
+        self.net.endpoint_services.push(svc);
+        Some(idx)
+    }
+}
+
+impl NetworkBuilder {
+    /// Sets the upstreams of a proxy instance (`forwarding: Proxy`).
+    pub fn set_proxy_routes(&mut self, instance: InstanceIdx, routes: Vec<ProxyRoute>) {
+        self.net.proxy_routes.insert(instance, routes);
     }
 }
 

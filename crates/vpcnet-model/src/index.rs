@@ -1,9 +1,9 @@
 //! A handle to any kind of resource, for lookups by id or name.
 
 use crate::net::{
-    EniIdx, IgwIdx, InstanceIdx, NaclIdx, NatIdx, PeeringIdx, PrefixListIdx, ResolverRuleIdx,
-    RouteTableIdx, SgIdx, SubnetIdx, TgwAttachmentIdx, TgwIdx, TgwRouteTableIdx, VpcEndpointIdx,
-    VpcIdx, ZoneIdx,
+    EndpointServiceIdx, EniIdx, IgwIdx, InstanceIdx, LbIdx, NaclIdx, NatIdx, PeeringIdx,
+    PrefixListIdx, ResolverRuleIdx, RouteTableIdx, SgIdx, SubnetIdx, TargetGroupIdx,
+    TgwAttachmentIdx, TgwIdx, TgwRouteTableIdx, VpcEndpointIdx, VpcIdx, ZoneIdx,
 };
 
 /// A handle to any resource of a [`crate::Network`].
@@ -43,6 +43,12 @@ pub enum AnyIdx {
     TgwRouteTable(TgwRouteTableIdx),
     /// A VPC endpoint.
     VpcEndpoint(VpcEndpointIdx),
+    /// A load balancer.
+    LoadBalancer(LbIdx),
+    /// A target group.
+    TargetGroup(TargetGroupIdx),
+    /// An endpoint service.
+    EndpointService(EndpointServiceIdx),
 }
 
 impl AnyIdx {
@@ -66,6 +72,9 @@ impl AnyIdx {
             AnyIdx::TgwAttachment(_) => "transit-gateway-attachment",
             AnyIdx::TgwRouteTable(_) => "transit-gateway-route-table",
             AnyIdx::VpcEndpoint(_) => "vpc-endpoint",
+            AnyIdx::LoadBalancer(_) => "load-balancer",
+            AnyIdx::TargetGroup(_) => "target-group",
+            AnyIdx::EndpointService(_) => "vpc-endpoint-service",
         }
     }
 }
@@ -109,4 +118,7 @@ from_idx! {
     TgwAttachmentIdx => TgwAttachment,
     TgwRouteTableIdx => TgwRouteTable,
     VpcEndpointIdx => VpcEndpoint,
+    LbIdx => LoadBalancer,
+    TargetGroupIdx => TargetGroup,
+    EndpointServiceIdx => EndpointService,
 }

@@ -31,6 +31,7 @@ mod diag;
 mod dns;
 mod endpoint;
 mod index;
+mod lb;
 mod net;
 mod proto;
 mod tgw;
@@ -43,6 +44,9 @@ pub use dns::{
 };
 pub use endpoint::{EndpointKind, VpcEndpoint};
 pub use index::AnyIdx;
+pub use lb::{
+    EndpointService, LbKind, Listener, ListenerRule, LoadBalancer, Target, TargetGroup, TargetType,
+};
 pub use net::*;
 pub use proto::{proto_name, IcmpMatch, L4Match, PortRange, Protocol};
 pub use tgw::{

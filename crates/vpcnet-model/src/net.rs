@@ -9,6 +9,7 @@ use crate::diag::Location;
 use crate::dns::{is_within, HostedZone, ResolverRule, ZoneKind};
 use crate::endpoint::VpcEndpoint;
 use crate::index::AnyIdx;
+use crate::lb::{EndpointService, LoadBalancer, TargetGroup};
 use crate::proto::{L4Match, Protocol};
 use crate::tgw::{
     TgwAttachment, TgwAttachmentKind, TgwRoute, TgwRouteKind, TgwRouteTable, TgwRouteTarget,
@@ -65,6 +66,12 @@ idx! {
     TgwRouteTableIdx,
     /// A VPC endpoint in a [`Network`].
     VpcEndpointIdx,
+    /// A load balancer in a [`Network`].
+    LbIdx,
+    /// A target group in a [`Network`].
+    TargetGroupIdx,
+    /// An endpoint service in a [`Network`].
+    EndpointServiceIdx,
 }
 
 /// What every resource carries: its AWS id, its `Name` tag, its tags and its origin.
@@ -334,6 +341,20 @@ pub enum Forwarding {
     Router,
     /// Rewrites the source to its own address (a NAT instance).
     Nat,
+    /// Terminates connections to itself and opens new ones to an upstream chosen by
+    /// the request's host (an L7 proxy such as nginx); see [`ProxyRoute`].
+    Proxy,
+}
+
+/// Where a layer-7 proxy sends requests for a host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProxyRoute {
+    /// Host pattern (`metrics.example.internal`, `*.example.com`, `*` for any).
+    pub host: String,
+    /// The upstream: an address, or a DNS name resolved from the proxy's VPC.
+    pub upstream: String,
+    /// The upstream's port.
+    pub port: u16,
 }
 
 /// An EC2 instance.
@@ -572,6 +593,9 @@ pub struct Network {
     pub(crate) tgw_attachments: Vec<TgwAttachment>,
     pub(crate) tgw_route_tables: Vec<TgwRouteTable>,
     pub(crate) endpoints: Vec<VpcEndpoint>,
+    pub(crate) lbs: Vec<LoadBalancer>,
+    pub(crate) target_groups: Vec<TargetGroup>,
+    pub(crate) endpoint_services: Vec<EndpointService>,
     // Indices, kept in step by the builder.
     pub(crate) by_id: HashMap<String, AnyIdx>,
     pub(crate) by_name: HashMap<String, Vec<AnyIdx>>,
@@ -581,6 +605,8 @@ pub struct Network {
     pub(crate) vpc_igw: Vec<Option<IgwIdx>>,
     pub(crate) nat_of_eni: HashMap<EniIdx, NatIdx>,
     pub(crate) endpoint_of_eni: HashMap<EniIdx, VpcEndpointIdx>,
+    pub(crate) lb_of_eni: HashMap<EniIdx, LbIdx>,
+    pub(crate) proxy_routes: HashMap<InstanceIdx, Vec<ProxyRoute>>,
     pub(crate) zones_by_name: HashMap<String, Vec<ZoneIdx>>,
     pub(crate) rules_by_domain: HashMap<String, Vec<ResolverRuleIdx>>,
     pub(crate) missing: Vec<Missing>,
@@ -620,6 +646,9 @@ accessors! {
     tgw_attachments, tgw_attachment, tgw_attachments: TgwAttachmentIdx => TgwAttachment;
     tgw_route_tables, tgw_route_table, tgw_route_tables: TgwRouteTableIdx => TgwRouteTable;
     vpc_endpoints, vpc_endpoint, endpoints: VpcEndpointIdx => VpcEndpoint;
+    load_balancers, load_balancer, lbs: LbIdx => LoadBalancer;
+    target_groups, target_group, target_groups: TargetGroupIdx => TargetGroup;
+    endpoint_services, endpoint_service, endpoint_services: EndpointServiceIdx => EndpointService;
 }
 
 macro_rules! iter_idx {
@@ -650,6 +679,9 @@ iter_idx! {
     tgw_attachment_ids, tgw_attachments: TgwAttachmentIdx;
     tgw_route_table_ids, tgw_route_tables: TgwRouteTableIdx;
     vpc_endpoint_ids, endpoints: VpcEndpointIdx;
+    lb_ids, lbs: LbIdx;
+    target_group_ids, target_groups: TargetGroupIdx;
+    endpoint_service_ids, endpoint_services: EndpointServiceIdx;
 }
 
 impl Network {
@@ -755,7 +787,29 @@ impl Network {
             AnyIdx::TgwAttachment(i) => &self.tgw_attachment(i).meta,
             AnyIdx::TgwRouteTable(i) => &self.tgw_route_table(i).meta,
             AnyIdx::VpcEndpoint(i) => &self.vpc_endpoint(i).meta,
+            AnyIdx::LoadBalancer(i) => &self.load_balancer(i).meta,
+            AnyIdx::TargetGroup(i) => &self.target_group(i).meta,
+            AnyIdx::EndpointService(i) => &self.endpoint_service(i).meta,
         }
+    }
+
+    /// The routes of a proxy instance (empty for others).
+    pub fn proxy_routes(&self, instance: InstanceIdx) -> &[ProxyRoute] {
+        self.proxy_routes
+            .get(&instance)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The load balancer an interface belongs to.
+    pub fn lb_of_eni(&self, eni: EniIdx) -> Option<LbIdx> {
+        self.lb_of_eni.get(&eni).copied()
+    }
+
+    /// The endpoint service with this service name.
+    pub fn endpoint_service_named(&self, name: &str) -> Option<EndpointServiceIdx> {
+        self.endpoint_service_ids()
+            .find(|s| self.endpoint_service(*s).service_name == name)
     }
 
     /// The interface endpoint an interface belongs to.

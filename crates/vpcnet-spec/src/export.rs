@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use vpcnet_model::{
     EniIdx, Forwarding, InterfaceOwner, L4Match, Meta, NatConnectivity, Network, PortRange,
     Protocol, RecordSet, RouteDest, RouteTarget, Routing, RuleAction, SgIdx, SgPeer, SgRule,
-    TgwAttachmentKind, TgwIdx, TgwRouteKind, TgwRouteTarget, VpcIdx,
+    TargetType, TgwAttachmentKind, TgwIdx, TgwRouteKind, TgwRouteTarget, VpcIdx,
 };
 
 use crate::lenient::Lenient;
@@ -73,11 +73,144 @@ pub fn from_network(net: &Network) -> Spec {
                 .into()
             })
             .collect(),
+        endpoint_services: net
+            .endpoint_services()
+            .iter()
+            .map(|svc| {
+                EndpointServiceSpec {
+                    name: svc.meta.name.clone().unwrap_or_else(|| svc.meta.id.clone()),
+                    id: Some(svc.meta.id.clone()),
+                    service_name: Some(svc.service_name.clone()),
+                    account: Some(AccountId::Text(svc.account.clone())),
+                    region: Some(svc.region.clone()),
+                    load_balancers: svc
+                        .load_balancers
+                        .iter()
+                        .map(|l| net.load_balancer(*l).meta.id.clone())
+                        .collect(),
+                    acceptance_required: svc.acceptance_required,
+                    allowed_principals: svc.allowed_principals.clone(),
+                    supported_regions: svc.supported_regions.clone(),
+                    tags: tags(&svc.meta),
+                }
+                .into()
+            })
+            .collect(),
         transit_gateways: net
             .tgw_ids()
             .map(|t| transit_gateway(net, t).into())
             .collect(),
         dns: dns(net),
+    }
+}
+
+fn load_balancing(net: &Network, v: VpcIdx, spec: &mut VpcSpec) {
+    for tg_idx in net.target_group_ids() {
+        let tg = net.target_group(tg_idx);
+        if tg.vpc != Some(v) {
+            continue;
+        }
+        spec.target_groups.push(
+            TargetGroupSpec {
+                name: tg.meta.name.clone().unwrap_or_else(|| tg.meta.id.clone()),
+                id: Some(tg.meta.id.clone()),
+                target_type: Some(
+                    match tg.target_type {
+                        TargetType::Instance => "instance",
+                        TargetType::Ip => "ip",
+                        TargetType::Alb => "alb",
+                        TargetType::Lambda => "lambda",
+                    }
+                    .to_owned(),
+                ),
+                protocol: Some(tg.protocol.clone()),
+                port: tg.port,
+                targets: tg
+                    .targets
+                    .iter()
+                    .map(|t| TargetSpec::Full {
+                        target: t
+                            .eni
+                            .map(|e| net.interface(e).meta.id.clone())
+                            .unwrap_or_else(|| t.ip.to_string()),
+                        port: t.port,
+                        az: t.az.clone(),
+                        health: t.health.clone(),
+                    })
+                    .collect(),
+                preserve_client_ip: tg.preserve_client_ip,
+                tags: tags(&tg.meta),
+            }
+            .into(),
+        );
+    }
+    for lb_idx in net.lb_ids() {
+        let lb = net.load_balancer(lb_idx);
+        if lb.vpc != v {
+            continue;
+        }
+        let tg_id = |t: vpcnet_model::TargetGroupIdx| net.target_group(t).meta.id.clone();
+        spec.load_balancers.push(
+            LoadBalancerSpec {
+                name: lb.meta.name.clone().unwrap_or_else(|| lb.meta.id.clone()),
+                id: Some(lb.meta.id.clone()),
+                kind: Some(lb.kind.as_str().to_owned()),
+                internal: Some(lb.internal),
+                interfaces: lb
+                    .enis
+                    .iter()
+                    .map(|e| {
+                        let eni = net.interface(*e);
+                        LbInterfaceSpec {
+                            name: eni.meta.name.clone(),
+                            id: Some(eni.meta.id.clone()),
+                            subnet: net.subnet(eni.subnet).meta.id.clone(),
+                            private_ip: eni.primary_ip().to_string(),
+                            public_ip: eni.private_ips[0].public.map(|p| p.to_string()),
+                        }
+                        .into()
+                    })
+                    .collect(),
+                security_groups: lb
+                    .enis
+                    .first()
+                    .map(|e| {
+                        net.interface(*e)
+                            .security_groups
+                            .iter()
+                            .map(|g| net.security_group(*g).meta.id.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                cross_zone: Some(lb.cross_zone),
+                dns_name: lb.dns_name.clone(),
+                state: Some(lb.state.clone()),
+                listeners: lb
+                    .listeners
+                    .iter()
+                    .map(|l| {
+                        ListenerSpec {
+                            protocol: l.protocol.clone(),
+                            port: l.port,
+                            target_group: l.default_target_group.map(tg_id),
+                            rules: l
+                                .rules
+                                .iter()
+                                .map(|r| ListenerRuleSpec {
+                                    priority: r.priority,
+                                    hosts: r.hosts.clone(),
+                                    paths: r.paths.clone(),
+                                    target_group: tg_id(r.target_group),
+                                })
+                                .collect(),
+                        }
+                        .into()
+                    })
+                    .collect(),
+                tags: tags(&lb.meta),
+            }
+            .into(),
+        );
     }
 }
 
@@ -500,9 +633,19 @@ fn vpc(net: &Network, v: VpcIdx, name: &str) -> VpcSpec {
                     match f {
                         Forwarding::Router => "router",
                         Forwarding::Nat => "nat",
+                        Forwarding::Proxy => "proxy",
                     }
                     .to_owned()
                 }),
+                proxy_routes: net
+                    .proxy_routes(i)
+                    .iter()
+                    .map(|r| ProxyRouteSpec {
+                        host: r.host.clone(),
+                        upstream: r.upstream.clone(),
+                        port: r.port,
+                    })
+                    .collect(),
                 tags: tags(&inst.meta),
                 interface_id: Some(p.meta.id.clone()),
                 subnet: f.subnet,
@@ -525,7 +668,7 @@ fn vpc(net: &Network, v: VpcIdx, name: &str) -> VpcSpec {
         if net.vpc_of_eni(e) != v {
             continue;
         }
-        if net.endpoint_of_eni(e).is_some() {
+        if net.endpoint_of_eni(e).is_some() || net.lb_of_eni(e).is_some() {
             continue;
         }
         let owner = match &eni.owner {
@@ -536,6 +679,7 @@ fn vpc(net: &Network, v: VpcIdx, name: &str) -> VpcSpec {
         spec.interfaces
             .push(interface(net, e, &mut names, owner).into());
     }
+    load_balancing(net, v, &mut spec);
     for ep_idx in net.vpc_endpoint_ids() {
         let ep = net.vpc_endpoint(ep_idx);
         if ep.vpc != v {

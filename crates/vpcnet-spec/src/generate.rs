@@ -316,6 +316,7 @@ impl Generator {
                 .map(Lenient::Ok)
                 .collect(),
             transit_gateways: Vec::new(),
+            endpoint_services: Vec::new(),
             dns: DnsSpec::default(),
         }
     }

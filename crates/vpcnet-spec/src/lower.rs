@@ -18,6 +18,7 @@ use crate::raw::*;
 
 mod dns;
 mod endpoint;
+mod lb;
 mod tgw;
 
 const DEFAULT_ACCOUNT: &str = "000000000000";
@@ -52,6 +53,8 @@ pub(crate) struct Lowerer<'a> {
     /// Transit gateway names and ids to ids, for VPC routes.
     tgw_ids: HashMap<String, String>,
     tgw_idx: HashMap<String, vpcnet_model::TgwIdx>,
+    /// Load balancers by name and id, for endpoint services.
+    lbs: HashMap<String, vpcnet_model::LbIdx>,
 }
 
 fn slug(s: &str) -> String {
@@ -108,6 +111,7 @@ fn collect_ids(spec: &Spec, out: &mut HashSet<String>) {
         add(&p.id);
     }
     ok(&spec.dns.zones).for_each(|z| add(&z.id));
+    ok(&spec.endpoint_services).for_each(|x| add(&x.id));
     for t in ok(&spec.transit_gateways) {
         add(&t.id);
         ok(&t.route_tables).for_each(|x| add(&x.id));
@@ -116,6 +120,11 @@ fn collect_ids(spec: &Spec, out: &mut HashSet<String>) {
     ok(&spec.dns.resolver_rules).for_each(|r| add(&r.id));
     for v in ok(&spec.vpcs) {
         add(&v.id);
+        ok(&v.target_groups).for_each(|x| add(&x.id));
+        for lb in ok(&v.load_balancers) {
+            add(&lb.id);
+            ok(&lb.interfaces).for_each(|x| add(&x.id));
+        }
         for ep in ok(&v.vpc_endpoints) {
             add(&ep.id);
             ok(&ep.interfaces).for_each(|x| add(&x.id));
@@ -158,6 +167,7 @@ impl<'a> Lowerer<'a> {
             scopes: Vec::new(),
             tgw_ids: HashMap::new(),
             tgw_idx: HashMap::new(),
+            lbs: HashMap::new(),
         }
     }
 
@@ -353,6 +363,7 @@ impl<'a> Lowerer<'a> {
         for (i, (v, ptr)) in vpcs.iter().enumerate() {
             self.vpc_second_pass(i, v, ptr);
         }
+        self.endpoint_services(&spec.endpoint_services);
         self.dns(&spec.dns);
     }
 
@@ -864,11 +875,12 @@ impl<'a> Lowerer<'a> {
             None => None,
             Some("router") => Some(Forwarding::Router),
             Some("nat") => Some(Forwarding::Nat),
+            Some("proxy") => Some(Forwarding::Proxy),
             Some(other) => {
                 self.error(
                     "BAD_VALUE",
                     &format!("{ptr}/forwarding"),
-                    format!("forwarding `{other}` is neither `router` nor `nat`"),
+                    format!("forwarding `{other}` is not `router`, `nat` or `proxy`"),
                 );
                 None
             }
@@ -885,6 +897,25 @@ impl<'a> Lowerer<'a> {
         };
         scope.instances.insert(inst.name.clone(), idx);
         scope.instances.insert(id, idx);
+        if !inst.proxy_routes.is_empty() {
+            if forwarding != Some(Forwarding::Proxy) {
+                self.warning(
+                    "PROXY_ROUTES_IGNORED",
+                    &format!("{ptr}/proxy_routes"),
+                    format!("instance `{}` lists proxy routes but does not forward as a proxy (`forwarding: proxy`)", inst.name),
+                );
+            }
+            let routes = inst
+                .proxy_routes
+                .iter()
+                .map(|r| vpcnet_model::ProxyRoute {
+                    host: r.host.clone(),
+                    upstream: r.upstream.clone(),
+                    port: r.port,
+                })
+                .collect();
+            self.b.set_proxy_routes(idx, routes);
+        }
         let fields = Fields::of_instance(inst);
         let eni_name = format!("{} primary interface", inst.name);
         let eni_id = inst
@@ -1173,6 +1204,7 @@ impl<'a> Lowerer<'a> {
         }
         let mut scope = scope;
         self.vpc_endpoints(&mut scope, v, ptr);
+        self.load_balancing(&mut scope, v, ptr);
         self.scopes[i] = scope;
     }
 

@@ -39,6 +39,9 @@ pub struct Spec {
     /// Transit gateways with their route tables and attachments.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transit_gateways: Vec<Lenient<TransitGatewaySpec>>,
+    /// Endpoint services: network load balancers offered over PrivateLink.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub endpoint_services: Vec<Lenient<EndpointServiceSpec>>,
     /// DNS: hosted zones with their records, and Route 53 Resolver rules.
     #[serde(default, skip_serializing_if = "DnsSpec::is_empty")]
     pub dns: DnsSpec,
@@ -172,6 +175,12 @@ pub struct VpcSpec {
     /// VPC endpoints: gateway (S3, DynamoDB) and interface (PrivateLink).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vpc_endpoints: Vec<Lenient<VpcEndpointSpec>>,
+    /// Target groups of load balancers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub target_groups: Vec<Lenient<TargetGroupSpec>>,
+    /// Network and application load balancers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub load_balancers: Vec<Lenient<LoadBalancerSpec>>,
 }
 
 /// A resource that needs only a name (and optionally an id).
@@ -466,6 +475,9 @@ pub struct InstanceSpec {
     /// `source_dest_check: false`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forwarding: Option<String>,
+    /// A proxy's upstreams by host (`forwarding: proxy`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proxy_routes: Vec<ProxyRouteSpec>,
     /// Tags.
     #[serde(default, skip_serializing_if = "Tags::is_empty")]
     pub tags: Tags,
@@ -864,4 +876,190 @@ pub struct EndpointInterfaceSpec {
     pub subnet: String,
     /// Its private address.
     pub private_ip: String,
+}
+
+/// A registered target: an instance or interface (name or id), or an address.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum TargetSpec {
+    /// `proxy-1`, `i-0abc…`, `10.0.1.5`.
+    Short(String),
+    /// With a port, an Availability Zone or a health state.
+    Full {
+        /// Instance, interface or address.
+        target: String,
+        /// Port, when it overrides the group's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        port: Option<u16>,
+        /// Availability Zone (`all` for an address outside the VPC).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        az: Option<String>,
+        /// Last known health: `healthy`, `unhealthy`, `unused`, `draining`, …
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        health: Option<String>,
+    },
+}
+
+/// A target group.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetGroupSpec {
+    /// Name.
+    pub name: String,
+    /// Id or ARN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `instance` (default), `ip`, `alb`, `lambda`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub target_type: Option<String>,
+    /// `TCP`, `UDP`, `TLS`, `HTTP`, `HTTPS` (default `TCP`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    /// The port targets receive traffic on.
+    pub port: u16,
+    /// Registered targets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<TargetSpec>,
+    /// Client IP preservation (network load balancers; default: AWS's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preserve_client_ip: Option<bool>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+}
+
+/// A listener rule (application load balancers).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListenerRuleSpec {
+    /// Priority, lower first.
+    pub priority: u32,
+    /// Host header patterns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<String>,
+    /// Path patterns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
+    /// Target group (name or id).
+    pub target_group: String,
+}
+
+/// A listener.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListenerSpec {
+    /// `TCP`, `UDP`, `TCP_UDP`, `TLS`, `HTTP`, `HTTPS`.
+    pub protocol: String,
+    /// Port.
+    pub port: u16,
+    /// The default action's target group (absent: a fixed response or redirect).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_group: Option<String>,
+    /// Rules, for application load balancers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<ListenerRuleSpec>,
+}
+
+/// A load balancer's interface in one subnet.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LbInterfaceSpec {
+    /// Name (default: the load balancer's name and the subnet's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `eni-…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The subnet (name or id).
+    pub subnet: String,
+    /// Its private address.
+    pub private_ip: String,
+    /// Its public address (internet-facing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_ip: Option<String>,
+}
+
+/// A network or application load balancer.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoadBalancerSpec {
+    /// Name.
+    pub name: String,
+    /// Id or ARN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `network` (default), `application`, `gateway`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Internal (default true) or internet-facing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internal: Option<bool>,
+    /// One interface per subnet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interfaces: Vec<Lenient<LbInterfaceSpec>>,
+    /// Security groups (application load balancers always have one; network load
+    /// balancers may).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security_groups: Vec<String>,
+    /// Cross-zone load balancing (default: on for application, off for network).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_zone: Option<bool>,
+    /// Its DNS name (resolves to its interfaces' addresses).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_name: Option<String>,
+    /// `active` (default), `provisioning`, `failed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Listeners.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub listeners: Vec<Lenient<ListenerSpec>>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+}
+
+/// An endpoint service (PrivateLink provider).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointServiceSpec {
+    /// Name.
+    pub name: String,
+    /// `vpce-svc-…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `com.amazonaws.vpce.REGION.vpce-svc-…` (default: made from the id and region).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
+    /// Owning account (default: `defaults.account`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<AccountId>,
+    /// Region (default: `defaults.region`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Its network load balancers (name or id).
+    pub load_balancers: Vec<String>,
+    /// Whether connections must be accepted.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub acceptance_required: bool,
+    /// Allowed principals (`*`, `arn:aws:iam::222222222222:root`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_principals: Vec<String>,
+    /// Other regions consumers may connect from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub supported_regions: Vec<String>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+}
+
+/// Where a proxy sends requests for a host.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProxyRouteSpec {
+    /// Host pattern (`metrics.example.internal`, `*.example.com`, `*`).
+    pub host: String,
+    /// The upstream: an address, or a DNS name resolved from the proxy's VPC.
+    pub upstream: String,
+    /// The upstream's port.
+    pub port: u16,
 }

@@ -113,6 +113,7 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
             src_port: 49152,
             icmp_type: 8,
             icmp_code: 0,
+            host: None,
         };
         let t = ask(net, &q)?;
         match args.format {

@@ -3,8 +3,8 @@
 use std::process::ExitCode;
 
 use vpcnet_engine::{
-    looks_like_dns_name, resolve_destination, resolve_source, service_destination, trace_name,
-    Component, Path, Query, Trace,
+    looks_like_dns_name, resolve_destination, resolve_source, service_destination, trace_name_with,
+    trace_with, Component, Path, Query, Trace, TraceOptions,
 };
 use vpcnet_model::{Network, Protocol};
 
@@ -22,6 +22,7 @@ pub(crate) struct Question<'a> {
     pub(crate) src_port: u16,
     pub(crate) icmp_type: u8,
     pub(crate) icmp_code: u8,
+    pub(crate) host: Option<&'a str>,
 }
 
 /// Resolves and traces a question.
@@ -40,20 +41,25 @@ pub(crate) fn ask(net: &Network, q: &Question<'_>) -> anyhow::Result<Trace> {
     // A resource's id or Name tag wins over DNS (a Name tag may contain dots).
     let to = q.to.trim();
     let named = net.by_id(to).is_some() || !net.by_name(to).is_empty();
+    let mut opts = TraceOptions {
+        host: q.host.map(str::to_owned),
+    };
     if !named {
         if let Some(dest) = service_destination(net, &from, to) {
             query.to_ip = dest.ip;
             query.expect = dest.expect;
-            return Ok(vpcnet_engine::trace(net, &query));
+            return Ok(trace_with(net, &query, &opts));
         }
     }
     if !named && looks_like_dns_name(to) {
-        return Ok(trace_name(net, &query, to));
+        // The name asked is the host the request carries, unless told otherwise.
+        opts.host.get_or_insert_with(|| to.to_owned());
+        return Ok(trace_name_with(net, &query, to, &opts));
     }
     let dest = resolve_destination(net, &from, q.to).map_err(|e| BadInput(format!("--to: {e}")))?;
     query.to_ip = dest.ip;
     query.expect = dest.expect;
-    Ok(vpcnet_engine::trace(net, &query))
+    Ok(trace_with(net, &query, &opts))
 }
 
 pub(crate) fn parse_protocol(text: &str) -> anyhow::Result<u8> {
@@ -84,6 +90,7 @@ pub(crate) fn run(args: &TraceArgs) -> anyhow::Result<ExitCode> {
         src_port: args.src_port,
         icmp_type: args.icmp_type,
         icmp_code: args.icmp_code,
+        host: args.host.as_deref(),
     };
     let t = ask(&loaded.network, &q)?;
     let text = match args.format {

@@ -5,6 +5,7 @@ mod dns;
 mod endpoints;
 mod generated;
 mod seed000;
+mod seed004;
 mod semantics;
 mod support;
 mod tgw;
