@@ -374,6 +374,16 @@ impl<'a> Doc<'a> {
         })
     }
 
+    /// The `configuration` entry of a data source.
+    pub(crate) fn config_data(&self, scope: &[String], ty: &str, name: &str) -> Option<&'a Value> {
+        let m = self.config_module(scope)?;
+        m.get("resources")?.as_array()?.iter().find(|r| {
+            r.get("type").and_then(Value::as_str) == Some(ty)
+                && r.get("name").and_then(Value::as_str) == Some(name)
+                && r.get("mode").and_then(Value::as_str) == Some("data")
+        })
+    }
+
     /// The provider configuration block for a key (`aws`, `aws.peer`, `module.x:aws`).
     pub(crate) fn provider(&self, key: &str) -> Option<&'a Value> {
         let pc = self.root.pointer("/configuration/provider_config")?;

@@ -43,6 +43,16 @@
 //! configuration, the address that stands for it in the network, so names resolve to
 //! what traces reach.
 //!
+//! Transit gateways are read with what AWS adds to them: the default route table a
+//! gateway gets when default association or propagation is enabled, which VPC and
+//! VPN attachments join unless they opt out, and, for peering, the acceptance AWS
+//! waits for (`…_accepter`) before the attachment carries traffic. An accepter's id is
+//! the id of what it accepts, and the attachment of a VPN connection (also through the
+//! `aws_ec2_transit_gateway_vpn_attachment` data source) is linked like any id, so
+//! routes, associations and propagations made in either way name one attachment. A
+//! VPN site's address ranges are taken from what the input says of the customer
+//! network; what BGP learns is known only at run time, and is said.
+//!
 //! Every resource type vpcnet does not model is listed once in a `NOT_MODELLED` note
 //! with its addresses. Findings go into the builder located by file and JSON pointer;
 //! `Err` is only for text that is not Terraform JSON at all or an unsupported format.

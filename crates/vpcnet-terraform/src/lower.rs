@@ -1,15 +1,16 @@
 //! Resources to model, in an order where every reference points backwards: VPCs (with
 //! their CIDR associations and the external VPCs on the far side of peerings), prefix
 //! lists, internet gateways, network ACLs, route tables, security groups, subnets and
-//! their associations, instances and interfaces, NAT gateways, peerings, then routes
-//! and security group rules, and last Route 53 ([`dns`]), whose records name
-//! addresses of everything before.
+//! their associations, instances and interfaces, NAT gateways, peerings, transit
+//! gateways ([`tgw`]), then routes and security group rules, and last Route 53
+//! ([`dns`]), whose records name addresses of everything before.
 //!
 //! Everything is joined by id strings: ids Terraform printed, or synthetic ones
 //! ([`crate::refs`]), so a reference works the same whether it was known in the plan
 //! or linked through the configuration.
 
 mod dns;
+mod tgw;
 
 use std::collections::{HashMap, HashSet};
 use std::net::Ipv4Addr;
@@ -72,6 +73,18 @@ const MODELLED: &[&str] = &[
     "aws_route53_record",
     "aws_route53_resolver_rule",
     "aws_route53_resolver_rule_association",
+    "aws_ec2_transit_gateway",
+    "aws_ec2_transit_gateway_route_table",
+    "aws_ec2_transit_gateway_route",
+    "aws_ec2_transit_gateway_route_table_association",
+    "aws_ec2_transit_gateway_route_table_propagation",
+    "aws_ec2_transit_gateway_vpc_attachment",
+    "aws_ec2_transit_gateway_vpc_attachment_accepter",
+    "aws_ec2_transit_gateway_peering_attachment",
+    "aws_ec2_transit_gateway_peering_attachment_accepter",
+    // `aws_vpn_connection` (with its `aws_customer_gateway` and
+    // `aws_vpn_connection_route`s) is modelled when it attaches to a transit gateway,
+    // and marked so there; one to a virtual private gateway is not.
     // The Cloud Control provider's route tables (the `aws-ia/vpc` module uses them).
     "awscc_ec2_route_table",
     "awscc_ec2_subnet_route_table_association",
@@ -591,6 +604,7 @@ impl Lower<'_, '_, '_> {
                 "it is left out",
             );
         }
+        self.transit_gateways();
         self.add_routes();
         self.sg_rules();
         self.dns();

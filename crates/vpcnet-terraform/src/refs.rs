@@ -4,7 +4,9 @@
 //! variable's default; at the root, the plan's `variables`), outputs
 //! (`module.vpc.vpc_id` → the output's expression in the child module), `each.value`
 //! of a `for_each` over a module or resource, and data sources Terraform read while
-//! planning. A resource whose id is unknown has a synthetic id made from its address.
+//! planning (or, read at apply, one whose configuration decides its value: the
+//! transit gateway attachment of a VPN connection). A resource whose id is unknown
+//! has a synthetic id made from its address, an accepter the id of what it accepts.
 //!
 //! Terraform's JSON holds neither the values nor the expressions of `local`s, and it
 //! leaves `dynamic` blocks out of `configuration`. What cannot be followed is recorded
@@ -47,7 +49,11 @@ pub(crate) fn id_prefix(ty: &str) -> &'static str {
         "aws_vpc_peering_connection" | "aws_vpc_peering_connection_accepter" => "pcx",
         "aws_ec2_managed_prefix_list" => "pl",
         "aws_ec2_transit_gateway" => "tgw",
-        "aws_ec2_transit_gateway_vpc_attachment" => "tgw-attach",
+        "aws_ec2_transit_gateway_vpc_attachment"
+        | "aws_ec2_transit_gateway_vpc_attachment_accepter"
+        | "aws_ec2_transit_gateway_peering_attachment"
+        | "aws_ec2_transit_gateway_peering_attachment_accepter" => "tgw-attach",
+        "aws_ec2_transit_gateway_route_table" => "tgw-rtb",
         "aws_vpc_endpoint" => "vpce",
         "aws_vpn_gateway" => "vgw",
         "aws_customer_gateway" => "cgw",
@@ -63,9 +69,12 @@ pub(crate) fn id_prefix(ty: &str) -> &'static str {
 
 /// Ids of things a resource creates beside itself, when unknown until apply: a VPC's
 /// main route table, default network ACL and default security group, an instance's
-/// or NAT gateway's network interface, an Elastic IP's allocation.
+/// or NAT gateway's network interface, an Elastic IP's allocation, a transit
+/// gateway's default route table (one table for association and propagation, made
+/// when either is enabled), a VPN connection's transit gateway attachment.
 pub(crate) fn synthetic_attr(r: &Res<'_>, a: &str) -> Option<String> {
     let addr = &r.addr;
+    let str_of = |k: &str| r.values.get(k).and_then(Value::as_str);
     Some(match (r.ty, a) {
         ("aws_vpc" | "aws_default_vpc", "default_route_table_id" | "main_route_table_id") => {
             format!("rtb-tf-{addr}/main")
@@ -82,10 +91,49 @@ pub(crate) fn synthetic_attr(r: &Res<'_>, a: &str) -> Option<String> {
         }
         ("aws_eip", "allocation_id") => format!("eipalloc-tf-{addr}"),
         ("awscc_ec2_route_table", "route_table_id") => format!("rtb-tf-{addr}"),
+        ("aws_ec2_transit_gateway", "association_default_route_table_id")
+            if str_of("default_route_table_association") != Some("disable") =>
+        {
+            tgw_default_table(addr)
+        }
+        ("aws_ec2_transit_gateway", "propagation_default_route_table_id")
+            if str_of("default_route_table_propagation") != Some("disable") =>
+        {
+            tgw_default_table(addr)
+        }
+        // A VPN connection to a virtual private gateway has no attachment.
+        ("aws_vpn_connection", "transit_gateway_attachment_id")
+            if str_of("vpn_gateway_id").is_none_or(str::is_empty) =>
+        {
+            format!("tgw-attach-tf-{addr}")
+        }
         // A zone's id is its `zone_id`.
         ("aws_route53_zone", "zone_id") => format!("zone-tf-{addr}"),
         _ => return None,
     })
+}
+
+/// The attribute naming what an accepter accepts, whose id is the accepter's own.
+fn accepted_attr(ty: &str) -> Option<&'static str> {
+    match ty {
+        "aws_vpc_peering_connection_accepter" => Some("vpc_peering_connection_id"),
+        "aws_ec2_transit_gateway_vpc_attachment_accepter"
+        | "aws_ec2_transit_gateway_peering_attachment_accepter" => {
+            Some("transit_gateway_attachment_id")
+        }
+        _ => None,
+    }
+}
+
+/// The synthetic id of the default route table of the transit gateway at `addr`.
+fn tgw_default_table(addr: &str) -> String {
+    format!("tgw-rtb-tf-{addr}/default")
+}
+
+/// A transit gateway's own id (`tgw-…`), not one of its attachments or route tables,
+/// whose ids also start with `tgw-`.
+fn is_tgw(v: &str) -> bool {
+    v.starts_with("tgw-") && !v.starts_with("tgw-attach-") && !v.starts_with("tgw-rtb-")
 }
 
 /// A record's owner name as the AWS provider makes it from `name` and the zone's
@@ -112,9 +160,15 @@ pub(crate) fn record_name(name: &str, zone: &str) -> String {
 fn fits(a: &str, v: &str) -> bool {
     let starts = |ps: &[&str]| ps.iter().any(|p| v.starts_with(p));
     match a {
-        "gateway_id" => starts(&["igw-", "vgw-", "vpce-", "tgw-"]),
+        "gateway_id" => starts(&["igw-", "vgw-", "vpce-"]) || is_tgw(v),
         "nat_gateway_id" => starts(&["nat-"]),
-        "transit_gateway_id" => starts(&["tgw-"]),
+        "transit_gateway_id" | "peer_transit_gateway_id" => is_tgw(v),
+        "transit_gateway_attachment_id" => starts(&["tgw-attach-"]),
+        "transit_gateway_route_table_id"
+        | "association_default_route_table_id"
+        | "propagation_default_route_table_id" => starts(&["tgw-rtb-"]),
+        "customer_gateway_id" => starts(&["cgw-"]),
+        "vpn_connection_id" => starts(&["vpn-"]),
         "vpc_peering_connection_id" => starts(&["pcx-"]),
         "network_interface_id" => starts(&["eni-"]),
         "instance_id" => starts(&["i-"]),
@@ -662,16 +716,17 @@ impl<'d, 'a> Refs<'d, 'a> {
         };
         match r.values.get("id").and_then(Value::as_str) {
             Some(id) if !id.is_empty() => id.to_owned(),
-            // The accepter's id is the id of the peering it accepts (followed once: an
-            // accepter that names itself ends here).
-            _ if r.ty == "aws_vpc_peering_connection_accepter" && self.ids_open.get() < 2 => {
+            // An accepter's id is the id of the peering or attachment it accepts
+            // (followed once: an accepter that names itself ends here).
+            _ if accepted_attr(r.ty).is_some() && self.ids_open.get() < 2 => {
                 self.ids_open.set(self.ids_open.get() + 1);
-                let linked = self
-                    .attr_at(i, "vpc_peering_connection_id", 1, &mut Trail::default())
-                    .into_iter()
-                    .next();
+                let linked = accepted_attr(r.ty).and_then(|a| {
+                    self.attr_at(i, a, 1, &mut Trail::default())
+                        .into_iter()
+                        .next()
+                });
                 self.ids_open.set(self.ids_open.get().saturating_sub(1));
-                linked.unwrap_or_else(|| format!("pcx-tf-{}", r.addr))
+                linked.unwrap_or_else(|| format!("{}-tf-{}", id_prefix(r.ty), r.addr))
             }
             _ => format!("{}-tf-{}", id_prefix(r.ty), r.addr),
         }
@@ -1096,7 +1151,7 @@ impl<'d, 'a> Refs<'d, 'a> {
         match p.head {
             "var" => self.variable(ctx, &p, depth, trail),
             "module" => self.output(ctx, r, &p, depth, trail),
-            "data" => self.data(ctx, r, trail),
+            "data" => self.data(ctx, r, depth, trail),
             "each" => self.each(ctx, r, &p, depth, trail),
             "count" => Vec::new(),
             "local" => {
@@ -1298,8 +1353,9 @@ impl<'d, 'a> Refs<'d, 'a> {
         }
     }
 
-    /// `data.T.N[...].attr`: what Terraform read while planning.
-    fn data(&self, ctx: &Ctx<'a>, r: &str, trail: &mut Trail) -> Vec<String> {
+    /// `data.T.N[...].attr`: what Terraform read while planning, or, for one read only
+    /// at apply, what its own configuration decides (see [`Refs::data_at_apply`]).
+    fn data(&self, ctx: &Ctx<'a>, r: &str, depth: u8, trail: &mut Trail) -> Vec<String> {
         let Some(p) = r.strip_prefix("data.").and_then(parse_ref) else {
             return Vec::new();
         };
@@ -1332,7 +1388,7 @@ impl<'d, 'a> Refs<'d, 'a> {
         let attr = p.attr.or(ctx.field.as_deref()).unwrap_or("id");
         let mut out = Vec::new();
         let mut read = false;
-        for t in targets {
+        for &t in &targets {
             if let Some(v) = self.doc.data.get(t).and_then(|d| d.values) {
                 read = true;
                 if let Some(x) = v.get(attr) {
@@ -1341,10 +1397,52 @@ impl<'d, 'a> Refs<'d, 'a> {
             }
         }
         if !read {
+            for &t in &targets {
+                out.extend(self.data_at_apply(t, attr, depth, trail));
+            }
+            read = !out.is_empty();
+        }
+        if !read {
             trail.push(Dead::Data {
                 text,
                 at_apply: true,
             });
+        }
+        dedup(out)
+    }
+
+    /// A data source read only at apply whose value its configuration decides: the
+    /// transit gateway attachment of a VPN connection
+    /// (`aws_ec2_transit_gateway_vpn_attachment` with `vpn_connection_id`) is that
+    /// connection's `transit_gateway_attachment_id`.
+    fn data_at_apply(&self, t: usize, attr: &str, depth: u8, trail: &mut Trail) -> Vec<String> {
+        let Some(d) = self.doc.data.get(t) else {
+            return Vec::new();
+        };
+        if (d.ty, attr) != ("aws_ec2_transit_gateway_vpn_attachment", "id") {
+            return Vec::new();
+        }
+        let Some(cfg) = self.doc.config_data(&d.scope, d.ty, d.name) else {
+            return Vec::new();
+        };
+        let Some(e) = cfg.pointer("/expressions/vpn_connection_id") else {
+            return Vec::new();
+        };
+        let ctx = Ctx {
+            scope: d.scope.clone(),
+            key: d.index.cloned(),
+            for_each: cfg.get("for_each_expression"),
+            want: Want::Any,
+            field: None,
+            origin: None,
+        };
+        let mut out = Vec::new();
+        for vpn in self.expr(&ctx, e, depth + 1, trail) {
+            for k in 0..self.doc.res.len() {
+                if self.res(k).is_some_and(|x| x.ty == "aws_vpn_connection") && self.id(k) == vpn {
+                    out.extend(self.attr_at(k, "transit_gateway_attachment_id", depth + 1, trail));
+                }
+            }
         }
         dedup(out)
     }

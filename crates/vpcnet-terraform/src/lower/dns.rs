@@ -44,7 +44,13 @@ impl Lower<'_, '_, '_> {
 
     /// An attribute that is required: its value, or said missing (unknown until apply
     /// and not linked, or absent) with `consequence`.
-    fn required(&mut self, i: usize, attr: &str, what: &str, consequence: &str) -> Option<String> {
+    pub(super) fn required(
+        &mut self,
+        i: usize,
+        attr: &str,
+        what: &str,
+        consequence: &str,
+    ) -> Option<String> {
         if let Some(v) = self.r.one(i, attr) {
             return Some(v);
         }

@@ -13,3 +13,4 @@ mod seed002;
 mod seed003;
 mod shapes;
 mod support;
+mod tgw;

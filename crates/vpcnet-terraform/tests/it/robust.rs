@@ -2,7 +2,8 @@
 //! by a value of another type, and both networks of the result load. Every value
 //! would take half a minute in a debug build; the fuzz target `tf_load` covers the
 //! rest at random. The hand-written plans that link through modules, `for_each` and
-//! locals are mutated at every other value.
+//! locals are mutated at every other value, the larger transit gateway plan at every
+//! third.
 
 use serde_json::Value;
 use vpcnet_model::NetworkBuilder;
@@ -10,6 +11,7 @@ use vpcnet_terraform::{load_into, Which};
 
 use crate::links::{for_each_over_a_module, rules_through_locals};
 use crate::support::data;
+use crate::tgw::tgw_plan;
 
 /// Every JSON pointer in `v`.
 fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
@@ -61,8 +63,8 @@ fn every_value_replaced_by_another_type_still_loads() {
     }
 }
 
-#[test]
-fn every_value_of_the_linking_plans_replaced_still_loads() {
+/// Every `step`th value of a hand-written plan replaced in turn.
+fn values_replaced_still_load(text: &str, step: usize) {
     let subs = [
         Value::Null,
         Value::from(-1),
@@ -71,20 +73,35 @@ fn every_value_of_the_linking_plans_replaced_still_loads() {
         Value::Bool(true),
         Value::from("local.x"),
     ];
-    for text in [for_each_over_a_module(), rules_through_locals()] {
-        let doc: Value = serde_json::from_str(&text).expect("json");
-        let mut ptrs = Vec::new();
-        pointers(&doc, String::new(), &mut ptrs);
-        for (k, p) in ptrs.iter().enumerate().step_by(2) {
-            let mut d = doc.clone();
-            if let Some(slot) = d.pointer_mut(p) {
-                *slot = subs[(k / 2) % subs.len()].clone();
-            }
-            let t = d.to_string();
-            for which in [Which::Planned, Which::Prior] {
-                let mut b = NetworkBuilder::new();
-                let _ = load_into(&mut b, "plan.json", &t, which);
-            }
+    let doc: Value = serde_json::from_str(text).expect("json");
+    let mut ptrs = Vec::new();
+    pointers(&doc, String::new(), &mut ptrs);
+    for (k, p) in ptrs.iter().enumerate().step_by(step) {
+        let mut d = doc.clone();
+        if let Some(slot) = d.pointer_mut(p) {
+            *slot = subs[(k / step) % subs.len()].clone();
+        }
+        let t = d.to_string();
+        for which in [Which::Planned, Which::Prior] {
+            let mut b = NetworkBuilder::new();
+            let _ = load_into(&mut b, "plan.json", &t, which);
         }
     }
+}
+
+#[test]
+fn every_value_of_the_linking_plans_replaced_still_loads() {
+    for text in [for_each_over_a_module(), rules_through_locals()] {
+        values_replaced_still_load(&text, 2);
+    }
+}
+
+#[test]
+fn every_value_of_the_transit_gateway_plan_replaced_still_loads() {
+    let text = tgw_plan(true);
+    // Unchanged, the plan is read into transit gateways, so the mutations reach them.
+    let mut b = NetworkBuilder::new();
+    load_into(&mut b, "plan.json", &text, Which::Planned).expect("the plan loads");
+    assert_eq!(b.finish().0.transit_gateways().len(), 2);
+    values_replaced_still_load(&text, 3);
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use vpcnet_model::Severity;
 use vpcnet_terraform::{is_terraform_json, TfKind, Which};
 
-use crate::support::load_text;
+use crate::support::{load_text, tr, verdict};
 
 fn samples_dir() -> PathBuf {
     Path::new(concat!(
@@ -140,4 +140,119 @@ fn sample_findings_are_listed() {
             println!("  {d}");
         }
     }
+}
+
+fn sample(path: &str) -> crate::support::Loaded {
+    let f = samples_dir().join(path);
+    let text = std::fs::read_to_string(&f).expect("the sample is readable");
+    load_text(path, &text, Which::Planned)
+}
+
+/// Transit gateway types the importer models are never reported as not modelled.
+#[test]
+fn no_sample_leaves_a_transit_gateway_out() {
+    for f in sample_files() {
+        let text = std::fs::read_to_string(&f).expect("readable");
+        let l = load_text(&f.display().to_string(), &text, Which::Planned);
+        for (ty, _) in &l.report.not_modelled {
+            assert!(
+                !ty.starts_with("aws_ec2_transit_gateway") && ty != "aws_customer_gateway",
+                "{}: `{ty}` left out",
+                f.display()
+            );
+        }
+    }
+}
+
+/// A hub with two spoke VPCs made by the `aws-ia/vpc` module and a VPN over Direct
+/// Connect: every id is unknown until apply; the attachments are named through a
+/// module output under `for_each`, and the VPN attachment through a data source read
+/// at apply.
+#[test]
+fn the_hub_and_spoke_sample_is_traced_across_its_transit_gateway() {
+    let l = sample("gjkraken__aws-site-to-site-vpn-private-ip-vpn/terraform__plan.json");
+    assert!(l.at_least(Severity::Warning).is_empty(), "{}", l.findings());
+    let n = &l.net;
+    let [tgw] = n.transit_gateways() else {
+        panic!("one transit gateway: {:?}", n.transit_gateways());
+    };
+    assert_eq!(
+        tgw.meta.name.as_deref(),
+        Some("transit_gateway-tgw-dx-private-ip-vpn")
+    );
+    assert_eq!(tgw.region, "eu-central-1");
+    // No default route table: one table, with every attachment associated with it and
+    // propagating into it.
+    let [table] = n.tgw_route_tables() else {
+        panic!("one route table: {:?}", n.tgw_route_tables());
+    };
+    assert_eq!(table.propagations.len(), 3);
+    let mut kinds = Vec::new();
+    for a in n.tgw_attachments() {
+        assert_eq!(
+            a.association.map(|t| n.tgw_route_table(t).meta.id.clone()),
+            Some(table.meta.id.clone()),
+            "{a:?}"
+        );
+        kinds.push(match &a.kind {
+            vpcnet_model::TgwAttachmentKind::Vpc { .. } => "vpc".to_owned(),
+            vpcnet_model::TgwAttachmentKind::Vpn { site, .. } => format!("vpn to {site}"),
+            other => format!("{other:?}"),
+        });
+    }
+    assert_eq!(
+        kinds,
+        [
+            "vpc",
+            "vpc",
+            "vpn to customer_gateway-tgw-dx-private-ip-vpn"
+        ]
+    );
+    // The spokes reach each other on the port their groups open, both ways.
+    let a = "spoke-vpc-a-instance-1-tgw-dx-private-ip-vpn";
+    let b = "spoke-vpc-b-instance-1-tgw-dx-private-ip-vpn";
+    for (from, to) in [(a, b), (b, a)] {
+        let t = tr(n, from, to, 6, 80);
+        assert_eq!(verdict(&t), "REACHABLE", "{from} -> {to}");
+        assert!(t.forward.hops.iter().any(|h| matches!(
+            h.component,
+            vpcnet_engine::Component::Resource(vpcnet_model::AnyIdx::TgwRouteTable(_))
+        )));
+    }
+    assert_eq!(
+        verdict(&tr(n, a, b, 6, 443)),
+        "ENI_SG_RULES_MISMATCH on forward"
+    );
+    // What BGP learns over the VPN is not in the plan, and is said.
+    assert!(l.diags.iter().any(|d| d.code == "VPN_SITE_RANGES_UNKNOWN"));
+    assert_eq!(
+        verdict(&tr(n, a, "10.66.3.10", 6, 80)),
+        "TGW_RTB_CANNOT_ROUTE on forward"
+    );
+}
+
+/// Terraform 0.12 leaves the `route` blocks of a route table out of `configuration`,
+/// so the VPC routes to the transit gateway cannot be linked; the gateway itself, its
+/// table, static routes and associations are.
+#[test]
+fn the_terraform_0_12_transit_gateway_sample_loads_its_gateway() {
+    let l = sample("AyoSal__aws-transit-gateway-with-terraform/plan.json");
+    let n = &l.net;
+    assert_eq!(n.transit_gateways().len(), 1);
+    let [table] = n.tgw_route_tables() else {
+        panic!("one route table: {:?}", n.tgw_route_tables());
+    };
+    assert_eq!(
+        table
+            .routes
+            .iter()
+            .map(|r| r.destination.to_string())
+            .collect::<Vec<_>>(),
+        ["0.0.0.0/0", "10.0.0.0/24", "15.0.0.0/24"]
+    );
+    assert!(n.tgw_attachments().iter().all(|a| a.association.is_some()));
+    assert!(l
+        .diags
+        .iter()
+        .any(|d| d.code == "UNRESOLVED_REFERENCE" && d.message.contains("Terraform 0.12.20")));
 }
