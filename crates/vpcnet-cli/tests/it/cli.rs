@@ -247,6 +247,9 @@ fn demo_tours_reachable_and_blocked_paths() {
         "ENI_SG_RULES_MISMATCH",
         "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
         "203.0.113.30",
+        "DNS_ZONE_NOT_ASSOCIATED",
+        "REACHABLE: agent-1",
+        "over PrivateLink",
     ] {
         assert!(text.contains(want), "demo lacks `{want}`");
     }
