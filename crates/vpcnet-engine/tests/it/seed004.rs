@@ -65,6 +65,38 @@ fn every_signal_reaches_its_backend_through_endpoint_nlb_proxy_peering_and_alb()
     }
 }
 
+/// The seed's second option: us-west-2's proxies reach the cluster over peered
+/// transit gateways.
+#[test]
+fn agents_in_another_region_reach_the_cluster_over_peered_transit_gateways() {
+    let n = example();
+    let opts = TraceOptions {
+        host: Some("traces.observability.internal".to_owned()),
+    };
+    let t = trace_name_with(
+        &n,
+        &query(&n, "agent-2", 80),
+        "traces.observability.internal",
+        &opts,
+    );
+    assert_eq!(verdict(&t), "REACHABLE", "{}", render(&n, &t));
+    assert_eq!(delivered_to(&n, &t), "eni-tempo-1");
+    let text = render(&n, &t);
+    assert!(text.contains("to peer transit gateway hub-use1"), "{text}");
+    // Without the static route on the us-west-2 side, the hub cannot route it.
+    let broken = variant(
+        "          - {destination: 10.100.0.0/16, attachment: use1-usw2}\n",
+        "          - {destination: 10.99.0.0/16, attachment: use1-usw2}\n",
+    );
+    let t = trace_name_with(
+        &broken,
+        &query(&broken, "agent-2", 80),
+        "traces.observability.internal",
+        &opts,
+    );
+    assert_eq!(verdict(&t), "TGW_RTB_CANNOT_ROUTE on forward");
+}
+
 #[test]
 fn the_backend_sees_the_alb_and_the_proxy_sees_the_nlb() {
     let n = example();
