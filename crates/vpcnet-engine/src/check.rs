@@ -43,7 +43,114 @@ pub fn check(net: &Network) -> Vec<Diagnostic> {
     dns(net, &mut out);
     transit_gateways(net, &mut out);
     load_balancing(net, &mut out);
+    single_points(net, &mut out);
     out
+}
+
+/// Paths that rest on one appliance or one Availability Zone, with the flows they
+/// would cut.
+fn single_points(net: &Network, out: &mut Vec<Diagnostic>) {
+    for rt_idx in net.route_table_ids() {
+        let rt = net.route_table(rt_idx);
+        let users: Vec<vpcnet_model::SubnetIdx> = net
+            .subnet_ids()
+            .filter(|s| net.effective_route_table(*s) == Some(rt_idx))
+            .collect();
+        if users.is_empty() {
+            continue;
+        }
+        let names = |subnets: &[vpcnet_model::SubnetIdx]| -> String {
+            subnets
+                .iter()
+                .map(|s| format!("{} ({})", net.subnet(*s).meta.label(), net.subnet(*s).az))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        for r in &rt.routes {
+            let dest = match &r.destination {
+                RouteDest::Cidr(c) => c.to_string(),
+                RouteDest::Ipv6(c) => c.to_string(),
+                RouteDest::PrefixList(pl) => net.prefix_list(*pl).meta.label(),
+            };
+            let appliance = match &r.target {
+                RouteTarget::Instance(i) => net
+                    .instance(*i)
+                    .interfaces
+                    .first()
+                    .map(|e| (net.instance(*i).meta.label(), *e)),
+                RouteTarget::Interface(e) => Some((net.interface(*e).meta.label(), *e)),
+                _ => None,
+            };
+            if let Some((label, eni)) = appliance {
+                let az = &net.subnet(net.interface(eni).subnet).az;
+                out.push(
+                    Diagnostic::warning(
+                        "SINGLE_APPLIANCE",
+                        format!(
+                            "route table `{}` sends {dest} to appliance `{label}` in {az} alone: if it fails, traffic to {dest} from {} stops (a route has one target; consider one appliance per AZ with its own route table, or a Gateway Load Balancer)",
+                            rt.meta.label(),
+                            names(&users)
+                        ),
+                    )
+                    .at(r.origin.clone().or(rt.meta.origin.clone())),
+                );
+            }
+            if let RouteTarget::NatGateway(n) = &r.target {
+                let nat = net.nat_gateway(*n);
+                let nat_az = &net.subnet(nat.subnet).az;
+                let elsewhere: Vec<vpcnet_model::SubnetIdx> = users
+                    .iter()
+                    .copied()
+                    .filter(|s| net.subnet(*s).az != *nat_az)
+                    .collect();
+                if !elsewhere.is_empty() {
+                    out.push(
+                        Diagnostic::warning(
+                            "NAT_GATEWAY_OTHER_AZ",
+                            format!(
+                                "route table `{}` sends {dest} to NAT gateway `{}` in {nat_az}; subnets in other zones depend on it: if {nat_az} fails, {} lose that path (AWS recommends a NAT gateway per AZ)",
+                                rt.meta.label(),
+                                nat.meta.label(),
+                                names(&elsewhere)
+                            ),
+                        )
+                        .at(r.origin.clone().or(rt.meta.origin.clone())),
+                    );
+                }
+            }
+        }
+    }
+    for tg in net.target_groups() {
+        let azs: std::collections::BTreeSet<String> = tg
+            .targets
+            .iter()
+            .filter_map(|t| {
+                t.eni
+                    .map(|e| net.subnet(net.interface(e).subnet).az.clone())
+                    .or_else(|| t.az.clone())
+            })
+            .collect();
+        if tg.targets.len() == 1 || (azs.len() == 1 && !tg.targets.is_empty()) {
+            let what = if tg.targets.len() == 1 {
+                "one target".to_owned()
+            } else {
+                format!(
+                    "targets in {} only",
+                    azs.iter().next().map(String::as_str).unwrap_or("one zone")
+                )
+            };
+            out.push(
+                Diagnostic::note(
+                    "LB_TARGETS_SINGLE_POINT",
+                    format!(
+                        "target group `{}` has {what}: one instance or zone failing takes its listeners down",
+                        tg.meta.label()
+                    ),
+                )
+                .at(tg.meta.origin.clone()),
+            );
+        }
+    }
 }
 
 fn load_balancing(net: &Network, out: &mut Vec<Diagnostic>) {

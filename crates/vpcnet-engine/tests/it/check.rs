@@ -137,3 +137,64 @@ vpcs:
         ]
     );
 }
+
+const SINGLE_POINTS: &str = r#"
+vpcs:
+  - name: hub
+    cidr: 10.5.0.0/16
+    internet_gateway: hub-igw
+    route_tables:
+      - name: public
+        routes: [{destination: 0.0.0.0/0, internet_gateway: hub-igw}]
+      - name: private
+        main: true
+        routes:
+          - {destination: 0.0.0.0/0, nat_gateway: nat-a}
+          - {destination: 172.16.0.0/12, instance: vpn-hub}
+    subnets:
+      - {name: public-a, cidr: 10.5.0.0/24, az: us-east-1a, route_table: public}
+      - {name: private-a, cidr: 10.5.1.0/24, az: us-east-1a}
+      - {name: private-b, cidr: 10.5.2.0/24, az: us-east-1b}
+    nat_gateways:
+      - {name: nat-a, subnet: public-a, private_ip: 10.5.0.10, public_ip: 203.0.113.9}
+    instances:
+      - {name: vpn-hub, subnet: public-a, private_ip: 10.5.0.20, forwarding: router, source_dest_check: false}
+      - {name: web-1, subnet: private-a, private_ip: 10.5.1.10}
+      - {name: web-2, subnet: private-a, private_ip: 10.5.1.11}
+    target_groups:
+      - {name: web, port: 80, targets: [web-1, web-2]}
+"#;
+
+/// Seed 001's "single point of failure": one VPN hub instance, one NAT gateway for
+/// two zones, targets in one zone.
+#[test]
+fn single_appliances_and_single_zones_are_named_with_the_flows_they_cut() {
+    let found: Vec<String> = check(&net(SINGLE_POINTS))
+        .into_iter()
+        .map(|d| format!("{}: {}", d.code, d.message))
+        .collect();
+    let one = |code: &str| -> &String {
+        let hits: Vec<&String> = found.iter().filter(|f| f.starts_with(code)).collect();
+        assert_eq!(hits.len(), 1, "{code} in {found:#?}");
+        hits[0]
+    };
+    let spof = one("SINGLE_APPLIANCE");
+    assert!(
+        spof.contains("vpn-hub") && spof.contains("172.16.0.0/12") && spof.contains("private-b"),
+        "{spof}"
+    );
+    let nat = one("NAT_GATEWAY_OTHER_AZ");
+    assert!(
+        nat.contains("private-b") && !nat.contains("private-a"),
+        "{nat}"
+    );
+    assert!(one("LB_TARGETS_SINGLE_POINT").contains("us-east-1a"));
+    // Nothing of the kind where each zone has its own.
+    let spread = SINGLE_POINTS
+        .replace("targets: [web-1, web-2]", "targets: [web-1, web-3]")
+        .replace(
+            "      - {name: web-2, subnet: private-a, private_ip: 10.5.1.11}",
+            "      - {name: web-3, subnet: private-b, private_ip: 10.5.2.11}",
+        );
+    assert!(!codes(&spread).contains(&"LB_TARGETS_SINGLE_POINT"));
+}
