@@ -36,6 +36,34 @@ pub(crate) enum Command {
     /// Collect a snapshot of a live network.
     #[command(subcommand)]
     Snapshot(SnapshotCommand),
+    /// Tailscale tailnets: the policy file and the devices, as Tailscale stores them.
+    #[command(subcommand)]
+    Tailscale(TailscaleCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TailscaleCommand {
+    /// Run a tailnet policy file's own `tests` as Tailscale does when the policy is
+    /// saved, printing each assertion and the rule that decides it. Exit 0 when all
+    /// pass, 1 when one fails, 2 when an input cannot be read or the policy has errors
+    /// (Tailscale would refuse to save it).
+    Test(TailscaleTestArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TailscaleTestArgs {
+    /// The tailnet policy file (HuJSON: JSON with comments and trailing commas).
+    #[arg(value_name = "POLICY")]
+    pub(crate) policy: String,
+    /// The tailnet's device list as `GET /api/v2/tailnet/{tailnet}/devices?fields=all`
+    /// returns it, and optionally its user list (`.../users`, for role autogroups);
+    /// each is recognised by its content. Without devices, tests that name a user or a
+    /// tag run against a stand-in device of that identity.
+    #[arg(value_name = "DEVICES")]
+    pub(crate) lists: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
 }
 
 #[derive(Debug, Subcommand)]

@@ -46,6 +46,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => commands::generate::run(&args),
         Command::Schema => commands::schema::run(),
         Command::Snapshot(cli::SnapshotCommand::Aws(args)) => commands::snapshot::run(&args),
+        Command::Tailscale(cli::TailscaleCommand::Test(args)) => commands::tailscale::run(&args),
     };
     match result {
         Ok(code) => code,

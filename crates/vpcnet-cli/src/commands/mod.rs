@@ -8,4 +8,5 @@ pub(crate) mod generate;
 pub(crate) mod resolve;
 pub(crate) mod schema;
 pub(crate) mod snapshot;
+pub(crate) mod tailscale;
 pub(crate) mod trace;
