@@ -242,7 +242,9 @@ pub(crate) fn trace(net: &Network, t: &Trace, from_input: &str, to_input: &str) 
     let q = &t.query;
     let from_eni = match q.from {
         vpcnet_engine::Endpoint::Interface { eni, .. } => Some(eni),
-        vpcnet_engine::Endpoint::Internet { .. } | vpcnet_engine::Endpoint::Site { .. } => None,
+        vpcnet_engine::Endpoint::Internet { .. }
+        | vpcnet_engine::Endpoint::Site { .. }
+        | vpcnet_engine::Endpoint::Node { .. } => None,
     };
     let blocked_by = match (
         &t.forward.blocked,
@@ -263,6 +265,11 @@ pub(crate) fn trace(net: &Network, t: &Trace, from_input: &str, to_input: &str) 
                 input: from_input.to_owned(),
                 ip: Some(ip.to_string()),
                 resource: Some(component(net, &Component::Resource(att.into()))),
+            },
+            vpcnet_engine::Endpoint::Node { node, ip } => WireEndpoint {
+                input: from_input.to_owned(),
+                ip: Some(ip.to_string()),
+                resource: Some(component(net, &Component::Resource(node.into()))),
             },
             _ => endpoint(net, from_input, q.from.ip(), from_eni),
         },

@@ -84,6 +84,11 @@ pub enum Code {
     EndpointServiceRegion,
     /// A layer-7 proxy has no upstream for the request's host.
     ProxyNoUpstream,
+    /// The overlay mesh's policy does not allow the connection.
+    TailscaleAclDeny,
+    /// A reply to a mesh address has no route back through the subnet router (SNAT
+    /// off).
+    TailscaleNoReturnRoute,
 }
 
 impl Code {
@@ -128,6 +133,8 @@ impl Code {
             Code::EndpointPrincipalNotAllowed => "ENDPOINT_PRINCIPAL_NOT_ALLOWED",
             Code::EndpointServiceRegion => "ENDPOINT_SERVICE_REGION",
             Code::ProxyNoUpstream => "PROXY_NO_UPSTREAM",
+            Code::TailscaleAclDeny => "TAILSCALE_ACL_DENY",
+            Code::TailscaleNoReturnRoute => "TAILSCALE_NO_RETURN_ROUTE",
         }
     }
 }

@@ -5,7 +5,8 @@ use std::fmt;
 use std::net::Ipv4Addr;
 
 use vpcnet_model::{
-    AnyIdx, EndpointKind, EniIdx, Network, TgwAttachmentIdx, TgwAttachmentKind, VpcIdx,
+    AnyIdx, EndpointKind, EniIdx, Network, TailnetNodeIdx, TgwAttachmentIdx, TgwAttachmentKind,
+    VpcIdx,
 };
 
 use crate::eval::is_internet_routable;
@@ -156,9 +157,46 @@ fn vpn_site_of(net: &Network, ip: Ipv4Addr) -> Option<TgwAttachmentIdx> {
         .map(|(_, a)| a)
 }
 
-/// Resolves a source: an address, an id, a `Name` tag, or `internet`.
+/// A mesh node named by its id, host name, MagicDNS name or mesh address.
+fn tailnet_node(net: &Network, text: &str) -> Option<TailnetNodeIdx> {
+    if let Ok(ip) = text.parse::<Ipv4Addr>() {
+        return net.tailnet_node_by_addr(ip);
+    }
+    if let Some(n) = net.by_id_as::<TailnetNodeIdx>(text) {
+        return Some(n);
+    }
+    let lower = text.to_ascii_lowercase();
+    net.tailnet_node_ids().find(|n| {
+        let node = net.tailnet_node(*n);
+        node.meta.name.as_deref() == Some(text)
+            || node
+                .fqdn
+                .as_deref()
+                .is_some_and(|f| f.trim_end_matches('.').eq_ignore_ascii_case(&lower))
+    })
+}
+
+/// Resolves a source: an address, an id, a `Name` tag, a tailnet node, or `internet`.
 pub fn resolve_source(net: &Network, input: &str) -> Result<Endpoint, ResolveError> {
     let text = input.trim();
+    if let Some(n) = tailnet_node(net, text) {
+        let node = net.tailnet_node(n);
+        // A node on an interface sends from it (a named instance resolves the same way).
+        let named_elsewhere = !net
+            .by_name(text)
+            .iter()
+            .all(|i| *i == AnyIdx::TailnetNode(n));
+        match (node.eni, node.addrs.first()) {
+            (Some(eni), _) if !named_elsewhere || text.parse::<Ipv4Addr>().is_ok() => {
+                return Ok(Endpoint::Interface {
+                    eni,
+                    ip: net.interface(eni).primary_ip(),
+                });
+            }
+            (None, Some(ip)) => return Ok(Endpoint::Node { node: n, ip: *ip }),
+            _ => {}
+        }
+    }
     if text.eq_ignore_ascii_case("internet") {
         return Ok(Endpoint::Internet {
             ip: INTERNET_SOURCE,
@@ -215,6 +253,22 @@ pub fn resolve_destination(
     if let Ok(ip) = text.parse::<Ipv4Addr>() {
         return Ok(Destination { ip, expect: None });
     }
+    if net.by_name(text).is_empty()
+        || net
+            .by_name(text)
+            .iter()
+            .all(|i| matches!(i, AnyIdx::TailnetNode(_)))
+    {
+        if let Some(n) = tailnet_node(net, text) {
+            let node = net.tailnet_node(n);
+            if let Some(ip) = node.addrs.first() {
+                return Ok(Destination {
+                    ip: *ip,
+                    expect: node.eni,
+                });
+            }
+        }
+    }
     let eni = match private_owner(net, text)? {
         Some((eni, ip)) => {
             return Ok(Destination {
@@ -233,7 +287,9 @@ pub fn resolve_destination(
     let e = net.interface(eni);
     let ip = match from {
         Endpoint::Internet { .. } => e.private_ips[0].public.unwrap_or(e.primary_ip()),
-        Endpoint::Interface { .. } | Endpoint::Site { .. } => e.primary_ip(),
+        Endpoint::Interface { .. } | Endpoint::Site { .. } | Endpoint::Node { .. } => {
+            e.primary_ip()
+        }
     };
     Ok(Destination {
         ip,

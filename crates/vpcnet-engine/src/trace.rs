@@ -13,8 +13,8 @@ use std::net::Ipv4Addr;
 
 use vpcnet_model::{
     AnyIdx, EniIdx, Forwarding, InterfaceOwner, NatConnectivity, Network, PeeringStatus,
-    RecordType, RouteDest, RouteTarget, RuleAction, SubnetIdx, TgwAttachmentIdx, TgwAttachmentKind,
-    TgwIdx, TgwRouteTarget, VpcEndpointIdx, VpcIdx,
+    RecordType, RouteDest, RouteTarget, RuleAction, SubnetIdx, TailnetNodeIdx, TgwAttachmentIdx,
+    TgwAttachmentKind, TgwIdx, TgwRouteTarget, VpcEndpointIdx, VpcIdx,
 };
 
 use crate::code::Code;
@@ -23,6 +23,7 @@ use crate::eval::{self, is_internet_routable};
 use crate::packet::Packet;
 
 mod lb;
+mod overlay;
 pub use lb::TraceOptions;
 
 /// The most hops a path may take before it is called a loop.
@@ -43,6 +44,13 @@ pub enum Endpoint {
         /// Its address.
         ip: Ipv4Addr,
     },
+    /// A mesh node that runs on no interface of the network (a laptop).
+    Node {
+        /// The node.
+        node: TailnetNodeIdx,
+        /// Its mesh address.
+        ip: Ipv4Addr,
+    },
     /// A host in a network outside AWS, behind a transit gateway VPN attachment.
     Site {
         /// The VPN attachment.
@@ -58,7 +66,8 @@ impl Endpoint {
         match self {
             Endpoint::Interface { ip, .. }
             | Endpoint::Internet { ip }
-            | Endpoint::Site { ip, .. } => *ip,
+            | Endpoint::Site { ip, .. }
+            | Endpoint::Node { ip, .. } => *ip,
         }
     }
 }
@@ -250,6 +259,8 @@ struct Conntrack {
     privatelink: Vec<lb::PlFlow>,
     /// Connections a proxy made on a client's behalf.
     proxy: Vec<lb::ProxyFlow>,
+    /// Connections carried over the overlay mesh.
+    mesh: Vec<overlay::MeshFlow>,
 }
 
 #[derive(Clone, Copy)]
@@ -272,6 +283,10 @@ enum Pos {
     },
     /// Delivered to an AWS service through a gateway endpoint.
     Service(VpcEndpointIdx),
+    /// A mesh node not on an interface of the network sends.
+    Node(TailnetNodeIdx),
+    /// Delivered to a mesh node.
+    NodeDelivered(TailnetNodeIdx),
 }
 
 enum TgwExit {
@@ -287,6 +302,8 @@ enum End {
     Site(TgwAttachmentIdx),
     /// An AWS service behind a gateway endpoint.
     Service(VpcEndpointIdx),
+    /// A mesh node not on an interface of the network.
+    Node(TailnetNodeIdx),
 }
 
 struct Walk<'n> {
@@ -296,6 +313,8 @@ struct Walk<'n> {
     translations: Vec<Translation>,
     /// The request's host name, for load balancer rules.
     host: Option<&'n str>,
+    /// Whether this direction already crossed the mesh (it crosses at most once).
+    meshed: bool,
 }
 
 type Step<T> = Result<T, Blocked>;
@@ -538,6 +557,24 @@ impl<'n> Walk<'n> {
                 },
                 Pos::Route { subnet } => self.route_from(subnet, &mut pkt, ct)?,
                 Pos::Service(ep) => return Ok((End::Service(ep), pkt)),
+                Pos::Node(n) => match self.enter_mesh(n, &mut pkt, ct)? {
+                    Some(overlay::MeshExit::Next(next)) => next,
+                    Some(overlay::MeshExit::Node(t)) => Pos::NodeDelivered(t),
+                    None => {
+                        let msg =
+                            format!("node {} has no tailnet route to {}", self.label(n), pkt.dst);
+                        return Err(self.drop_at(res(n), Code::NoRouteToDestination, msg, &pkt));
+                    }
+                },
+                Pos::NodeDelivered(n) => {
+                    if self.reply {
+                        self.mesh_deliver(n, &mut pkt, ct);
+                    }
+                    return Ok(match net_eni_of_node(self.net, n) {
+                        Some(eni) => (End::Eni(eni), pkt),
+                        None => (End::Node(n), pkt),
+                    });
+                }
             };
         }
         let msg = format!("the path exceeded {MAX_HOPS} hops; the routes form a loop");
@@ -548,6 +585,13 @@ impl<'n> Walk<'n> {
         let net = self.net;
         let e = net.interface(eni);
         let subnet = e.subnet;
+        if let Some(n) = net.tailnet_node_of_eni(eni) {
+            match self.enter_mesh(n, pkt, ct)? {
+                Some(overlay::MeshExit::Next(next)) => return Ok(next),
+                Some(overlay::MeshExit::Node(t)) => return Ok(Pos::NodeDelivered(t)),
+                None => {}
+            }
+        }
         // Load balancers forward by design: AWS manages their interfaces.
         if e.source_dest_check && !e.owns(pkt.src) && net.lb_of_eni(eni).is_none() {
             let msg = format!(
@@ -577,6 +621,15 @@ impl<'n> Walk<'n> {
         };
         let rt = net.route_table(rt_idx);
         let Some((route, cidr)) = eval::lookup(net, rt, pkt.dst) else {
+            if let Some((why, _)) = self.mesh_return_route_missing(pkt.dst, ct) {
+                let msg = format!(
+                    "route table {} of subnet {} has no route to {}: {why}",
+                    self.label(rt_idx),
+                    self.label(subnet),
+                    pkt.dst
+                );
+                return Err(self.drop_at(res(rt_idx), Code::TailscaleNoReturnRoute, msg, pkt));
+            }
             let msg = format!(
                 "route table {} of subnet {} has no route to {}",
                 self.label(rt_idx),
@@ -585,6 +638,22 @@ impl<'n> Walk<'n> {
             );
             return Err(self.drop_at(res(rt_idx), Code::NoRouteToDestination, msg, pkt));
         };
+        if let Some((why, router)) = self.mesh_return_route_missing(pkt.dst, ct) {
+            let to_router = match &route.target {
+                RouteTarget::Interface(e) => *e == router,
+                RouteTarget::Instance(i) => net.instance(*i).interfaces.contains(&router),
+                _ => false,
+            };
+            if !to_router {
+                let msg = format!(
+                    "route table {} sends {} by {cidr} to {}, not to the subnet router: {why}",
+                    self.label(rt_idx),
+                    pkt.dst,
+                    self.target_label(&route.target)
+                );
+                return Err(self.drop_at(res(rt_idx), Code::TailscaleNoReturnRoute, msg, pkt));
+            }
+        }
         let target = self.target_label(&route.target);
         let via_list = match &route.destination {
             RouteDest::PrefixList(pl) => format!(" (prefix list {})", self.label(*pl)),
@@ -829,6 +898,11 @@ impl<'n> Walk<'n> {
         }
         if let Some(lb) = net.lb_of_eni(eni) {
             return self.load_balancer(lb, eni, pkt, ct).map(Some);
+        }
+        if self.reply {
+            if let Some(n) = self.mesh_reply_at_router(eni, pkt, ct)? {
+                return Ok(Some(Pos::NodeDelivered(n)));
+            }
         }
         let addressed = e.owns(pkt.dst);
         if !addressed && e.source_dest_check {
@@ -1373,6 +1447,10 @@ fn caveats(net: &Network) -> Vec<String> {
         .collect()
 }
 
+fn net_eni_of_node(net: &Network, n: TailnetNodeIdx) -> Option<EniIdx> {
+    net.tailnet_node(n).eni
+}
+
 /// Traces one connection: the forward packet and, if it arrives, the reply.
 pub fn trace(net: &Network, q: &Query) -> Trace {
     trace_with(net, q, &TraceOptions::default())
@@ -1396,6 +1474,7 @@ pub fn trace_with(net: &Network, q: &Query, opts: &TraceOptions) -> Trace {
         hops: Vec::new(),
         translations: Vec::new(),
         host: opts.host.as_deref(),
+        meshed: false,
     };
     let start = match q.from {
         Endpoint::Interface { eni, .. } => {
@@ -1415,6 +1494,15 @@ pub fn trace_with(net: &Network, q: &Query, opts: &TraceOptions) -> Trace {
                 &pkt,
             );
             Pos::Internet
+        }
+        Endpoint::Node { node, ip } => {
+            fwd.hop(
+                res(node),
+                Action::Send,
+                format!("from tailnet node {} at {ip}", fwd.label(node)),
+                &pkt,
+            );
+            Pos::Node(node)
         }
         Endpoint::Site { att, ip } => {
             fwd.hop(
@@ -1466,6 +1554,7 @@ pub fn trace_with(net: &Network, q: &Query, opts: &TraceOptions) -> Trace {
         hops: Vec::new(),
         translations: Vec::new(),
         host: opts.host.as_deref(),
+        meshed: false,
     };
     let reply = delivered.reply();
     let start = match end {
@@ -1498,6 +1587,15 @@ pub fn trace_with(net: &Network, q: &Query, opts: &TraceOptions) -> Trace {
                 tgw: net.tgw_attachment(att).tgw,
                 from: att,
             }
+        }
+        End::Node(n) => {
+            back.hop(
+                res(n),
+                Action::Send,
+                format!("reply from tailnet node {}", back.label(n)),
+                &reply,
+            );
+            Pos::Node(n)
         }
         End::Service(ep) => {
             let e = net.vpc_endpoint(ep);
@@ -1550,6 +1648,7 @@ pub fn trace_with(net: &Network, q: &Query, opts: &TraceOptions) -> Trace {
                 (Endpoint::Interface { eni, ip }, End::Eni(got)) => got == eni && pkt.dst == ip,
                 (Endpoint::Internet { ip }, End::Internet) => pkt.dst == ip,
                 (Endpoint::Site { att, ip }, End::Site(got)) => got == att && pkt.dst == ip,
+                (Endpoint::Node { node, ip }, End::Node(got)) => got == node && pkt.dst == ip,
                 _ => false,
             };
             if home {
@@ -1565,6 +1664,7 @@ pub fn trace_with(net: &Network, q: &Query, opts: &TraceOptions) -> Trace {
                     End::Internet => Component::Internet,
                     End::Site(a) => res(a),
                     End::Service(ep) => res(ep),
+                    End::Node(n) => res(n),
                 };
                 Some(back.drop_at(comp, Code::DeliveredToOtherHost, msg, &pkt))
             }
@@ -1601,7 +1701,7 @@ pub fn trace_name_with(net: &Network, q: &Query, name: &str, opts: &TraceOptions
     // A host outside AWS asks its own resolvers: only public names are known there.
     let vpc = match q.from {
         Endpoint::Interface { eni, .. } => Some(net.vpc_of_eni(eni)),
-        Endpoint::Internet { .. } | Endpoint::Site { .. } => None,
+        Endpoint::Internet { .. } | Endpoint::Site { .. } | Endpoint::Node { .. } => None,
     };
     let res = resolve_name(net, vpc, name, RecordType::A);
     let question = Packet {

@@ -12,6 +12,7 @@ use crate::endpoint::VpcEndpoint;
 use crate::index::AnyIdx;
 use crate::lb::{EndpointService, LbKind, LoadBalancer, TargetGroup};
 use crate::net::*;
+use crate::overlay::{Tailnet, TailnetNode};
 use crate::tgw::{
     TgwAttachment, TgwAttachmentKind, TgwRoute, TgwRouteKind, TgwRouteTable, TgwRouteTarget,
     TransitGateway,
@@ -1142,6 +1143,49 @@ impl NetworkBuilder {
     /// Sets the upstreams of a proxy instance (`forwarding: Proxy`).
     pub fn set_proxy_routes(&mut self, instance: InstanceIdx, routes: Vec<ProxyRoute>) {
         self.net.proxy_routes.insert(instance, routes);
+    }
+}
+
+impl NetworkBuilder {
+    /// Sets the overlay mesh (its name and policy); nodes come with
+    /// [`NetworkBuilder::add_tailnet_node`]. A second mesh replaces the first's policy.
+    pub fn set_tailnet(&mut self, tailnet: Tailnet) {
+        self.net.tailnet = Some(tailnet);
+    }
+
+    /// Adds a mesh node. Refused when one of its addresses is another node's, or when
+    /// its interface already runs a node.
+    pub fn add_tailnet_node(&mut self, node: TailnetNode) -> Option<TailnetNodeIdx> {
+        let label = node.meta.label();
+        if let Some(a) = node
+            .addrs
+            .iter()
+            .find(|a| self.net.node_by_addr.contains_key(a))
+        {
+            let msg = format!("tailnet node `{label}` has address {a}, which another node has");
+            self.refuse("DUPLICATE_ADDRESS", &node.meta.origin, msg);
+            return None;
+        }
+        if let Some(e) = node.eni.filter(|e| self.net.node_of_eni.contains_key(e)) {
+            let msg = format!(
+                "tailnet node `{label}` runs on interface `{}`, which already runs another node",
+                self.net.enis[e.index()].meta.label()
+            );
+            self.refuse("INTERFACE_IN_USE", &node.meta.origin, msg);
+            return None;
+        }
+        let idx = TailnetNodeIdx(self.net.tailnet_nodes.len() as u32);
+        if !self.register(&node.meta, AnyIdx::TailnetNode(idx)) {
+            return None;
+        }
+        for a in &node.addrs {
+            self.net.node_by_addr.insert(*a, idx);
+        }
+        if let Some(e) = node.eni {
+            self.net.node_of_eni.insert(e, idx);
+        }
+        self.net.tailnet_nodes.push(node);
+        Some(idx)
     }
 }
 

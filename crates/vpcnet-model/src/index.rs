@@ -2,8 +2,8 @@
 
 use crate::net::{
     EndpointServiceIdx, EniIdx, IgwIdx, InstanceIdx, LbIdx, NaclIdx, NatIdx, PeeringIdx,
-    PrefixListIdx, ResolverRuleIdx, RouteTableIdx, SgIdx, SubnetIdx, TargetGroupIdx,
-    TgwAttachmentIdx, TgwIdx, TgwRouteTableIdx, VpcEndpointIdx, VpcIdx, ZoneIdx,
+    PrefixListIdx, ResolverRuleIdx, RouteTableIdx, SgIdx, SubnetIdx, TailnetNodeIdx,
+    TargetGroupIdx, TgwAttachmentIdx, TgwIdx, TgwRouteTableIdx, VpcEndpointIdx, VpcIdx, ZoneIdx,
 };
 
 /// A handle to any resource of a [`crate::Network`].
@@ -49,6 +49,8 @@ pub enum AnyIdx {
     TargetGroup(TargetGroupIdx),
     /// An endpoint service.
     EndpointService(EndpointServiceIdx),
+    /// A node of the overlay mesh.
+    TailnetNode(TailnetNodeIdx),
 }
 
 impl AnyIdx {
@@ -75,6 +77,7 @@ impl AnyIdx {
             AnyIdx::LoadBalancer(_) => "load-balancer",
             AnyIdx::TargetGroup(_) => "target-group",
             AnyIdx::EndpointService(_) => "vpc-endpoint-service",
+            AnyIdx::TailnetNode(_) => "tailnet-node",
         }
     }
 }
@@ -121,4 +124,5 @@ from_idx! {
     LbIdx => LoadBalancer,
     TargetGroupIdx => TargetGroup,
     EndpointServiceIdx => EndpointService,
+    TailnetNodeIdx => TailnetNode,
 }

@@ -33,6 +33,7 @@ mod endpoint;
 mod index;
 mod lb;
 mod net;
+mod overlay;
 mod proto;
 mod tgw;
 
@@ -48,6 +49,10 @@ pub use lb::{
     EndpointService, LbKind, Listener, ListenerRule, LoadBalancer, Target, TargetGroup, TargetType,
 };
 pub use net::*;
+pub use overlay::{
+    tailnet_range, AddressPolicy, AddressRule, AllowAll, OverlayDecision, OverlayPolicy, Tailnet,
+    TailnetNode,
+};
 pub use proto::{proto_name, IcmpMatch, L4Match, PortRange, Protocol};
 pub use tgw::{
     TgwAttachment, TgwAttachmentKind, TgwRoute, TgwRouteKind, TgwRouteTable, TgwRouteTarget,

@@ -10,6 +10,7 @@ use crate::dns::{is_within, HostedZone, ResolverRule, ZoneKind};
 use crate::endpoint::VpcEndpoint;
 use crate::index::AnyIdx;
 use crate::lb::{EndpointService, LoadBalancer, TargetGroup};
+use crate::overlay::{Tailnet, TailnetNode};
 use crate::proto::{L4Match, Protocol};
 use crate::tgw::{
     TgwAttachment, TgwAttachmentKind, TgwRoute, TgwRouteKind, TgwRouteTable, TgwRouteTarget,
@@ -72,6 +73,8 @@ idx! {
     TargetGroupIdx,
     /// An endpoint service in a [`Network`].
     EndpointServiceIdx,
+    /// A node of the overlay mesh in a [`Network`].
+    TailnetNodeIdx,
 }
 
 /// What every resource carries: its AWS id, its `Name` tag, its tags and its origin.
@@ -596,6 +599,8 @@ pub struct Network {
     pub(crate) lbs: Vec<LoadBalancer>,
     pub(crate) target_groups: Vec<TargetGroup>,
     pub(crate) endpoint_services: Vec<EndpointService>,
+    pub(crate) tailnet: Option<Tailnet>,
+    pub(crate) tailnet_nodes: Vec<TailnetNode>,
     // Indices, kept in step by the builder.
     pub(crate) by_id: HashMap<String, AnyIdx>,
     pub(crate) by_name: HashMap<String, Vec<AnyIdx>>,
@@ -607,6 +612,8 @@ pub struct Network {
     pub(crate) endpoint_of_eni: HashMap<EniIdx, VpcEndpointIdx>,
     pub(crate) lb_of_eni: HashMap<EniIdx, LbIdx>,
     pub(crate) proxy_routes: HashMap<InstanceIdx, Vec<ProxyRoute>>,
+    pub(crate) node_by_addr: HashMap<Ipv4Addr, TailnetNodeIdx>,
+    pub(crate) node_of_eni: HashMap<EniIdx, TailnetNodeIdx>,
     pub(crate) zones_by_name: HashMap<String, Vec<ZoneIdx>>,
     pub(crate) rules_by_domain: HashMap<String, Vec<ResolverRuleIdx>>,
     pub(crate) missing: Vec<Missing>,
@@ -649,6 +656,7 @@ accessors! {
     load_balancers, load_balancer, lbs: LbIdx => LoadBalancer;
     target_groups, target_group, target_groups: TargetGroupIdx => TargetGroup;
     endpoint_services, endpoint_service, endpoint_services: EndpointServiceIdx => EndpointService;
+    tailnet_nodes, tailnet_node, tailnet_nodes: TailnetNodeIdx => TailnetNode;
 }
 
 macro_rules! iter_idx {
@@ -682,6 +690,7 @@ iter_idx! {
     lb_ids, lbs: LbIdx;
     target_group_ids, target_groups: TargetGroupIdx;
     endpoint_service_ids, endpoint_services: EndpointServiceIdx;
+    tailnet_node_ids, tailnet_nodes: TailnetNodeIdx;
 }
 
 impl Network {
@@ -790,7 +799,42 @@ impl Network {
             AnyIdx::LoadBalancer(i) => &self.load_balancer(i).meta,
             AnyIdx::TargetGroup(i) => &self.target_group(i).meta,
             AnyIdx::EndpointService(i) => &self.endpoint_service(i).meta,
+            AnyIdx::TailnetNode(i) => &self.tailnet_node(i).meta,
         }
+    }
+
+    /// The overlay mesh, when the input has one.
+    pub fn tailnet(&self) -> Option<&Tailnet> {
+        self.tailnet.as_ref()
+    }
+
+    /// The mesh node with this mesh address.
+    pub fn tailnet_node_by_addr(&self, ip: Ipv4Addr) -> Option<TailnetNodeIdx> {
+        self.node_by_addr.get(&ip).copied()
+    }
+
+    /// The mesh node running on an interface.
+    pub fn tailnet_node_of_eni(&self, eni: EniIdx) -> Option<TailnetNodeIdx> {
+        self.node_of_eni.get(&eni).copied()
+    }
+
+    /// The node whose subnet routes cover `ip` most specifically (other than `except`),
+    /// with the route.
+    pub fn tailnet_router_for(
+        &self,
+        ip: Ipv4Addr,
+        except: Option<TailnetNodeIdx>,
+    ) -> Option<(TailnetNodeIdx, Ipv4Net)> {
+        self.tailnet_node_ids()
+            .filter(|n| Some(*n) != except)
+            .flat_map(|n| {
+                self.tailnet_node(n)
+                    .routes
+                    .iter()
+                    .filter(move |r| r.contains(&ip))
+                    .map(move |r| (n, *r))
+            })
+            .min_by_key(|(n, r)| (std::cmp::Reverse(r.prefix_len()), *n))
     }
 
     /// The routes of a proxy instance (empty for others).

@@ -101,7 +101,70 @@ pub fn from_network(net: &Network) -> Spec {
             .map(|t| transit_gateway(net, t).into())
             .collect(),
         dns: dns(net),
+        tailnet: tailnet(net),
     }
+}
+
+fn tailnet(net: &Network) -> Option<TailnetSpec> {
+    let t = net.tailnet()?;
+    let nodes = net
+        .tailnet_nodes()
+        .iter()
+        .map(|n| {
+            TailnetNodeSpec {
+                name: n.meta.name.clone().unwrap_or_else(|| n.meta.id.clone()),
+                id: Some(n.meta.id.clone()),
+                fqdn: n.fqdn.clone(),
+                address: n.addrs.first().map(ToString::to_string).unwrap_or_default(),
+                instance: None,
+                interface: n.eni.map(|e| {
+                    let vpc = net.vpc(net.vpc_of_eni(e));
+                    format!("{}/{}", vpc.meta.id, net.interface(e).meta.id)
+                }),
+                routes: n.routes.iter().map(ToString::to_string).collect(),
+                exit_node: n.exit_node,
+                accept_routes: n.accept_routes,
+                snat: n.snat,
+                os: n.os.clone(),
+            }
+            .into()
+        })
+        .collect();
+    let acls = t.policy.address_rules().map(|rules| {
+        rules
+            .iter()
+            .map(|r| {
+                let proto = match r.protocols.as_slice() {
+                    [p] => Some(p.to_string()),
+                    _ => None,
+                };
+                TailnetAclSpec {
+                    src: r.src.iter().map(ToString::to_string).collect(),
+                    dst: r
+                        .dst
+                        .iter()
+                        .map(|(n, p)| {
+                            let ports = if *p == PortRange::ALL {
+                                "*".to_owned()
+                            } else if p.from == p.to {
+                                p.from.to_string()
+                            } else {
+                                format!("{}-{}", p.from, p.to)
+                            };
+                            format!("{n}:{ports}")
+                        })
+                        .collect(),
+                    proto,
+                }
+                .into()
+            })
+            .collect()
+    });
+    Some(TailnetSpec {
+        name: t.name.clone(),
+        nodes,
+        acls,
+    })
 }
 
 fn load_balancing(net: &Network, v: VpcIdx, spec: &mut VpcSpec) {

@@ -318,6 +318,7 @@ impl Generator {
             transit_gateways: Vec::new(),
             endpoint_services: Vec::new(),
             dns: DnsSpec::default(),
+            tailnet: None,
         }
     }
 

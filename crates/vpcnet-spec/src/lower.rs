@@ -19,6 +19,7 @@ use crate::raw::*;
 mod dns;
 mod endpoint;
 mod lb;
+mod tailnet;
 mod tgw;
 
 const DEFAULT_ACCOUNT: &str = "000000000000";
@@ -365,6 +366,9 @@ impl<'a> Lowerer<'a> {
         }
         self.endpoint_services(&spec.endpoint_services);
         self.dns(&spec.dns);
+        if let Some(t) = &spec.tailnet {
+            self.tailnet(t);
+        }
     }
 
     fn vpc_first_pass(&mut self, v: &VpcSpec, ptr: &str) -> Scope {

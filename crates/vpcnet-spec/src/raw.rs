@@ -45,6 +45,9 @@ pub struct Spec {
     /// DNS: hosted zones with their records, and Route 53 Resolver rules.
     #[serde(default, skip_serializing_if = "DnsSpec::is_empty")]
     pub dns: DnsSpec,
+    /// An overlay mesh (Tailscale) over the VPCs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tailnet: Option<TailnetSpec>,
 }
 
 /// Account and region for resources that do not name their own.
@@ -1062,4 +1065,71 @@ pub struct ProxyRouteSpec {
     pub upstream: String,
     /// The upstream's port.
     pub port: u16,
+}
+
+/// An overlay mesh: its nodes and, in address form, its access rules.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TailnetSpec {
+    /// The tailnet's name (`example.com`, `tail1234.ts.net`).
+    pub name: String,
+    /// Nodes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nodes: Vec<Lenient<TailnetNodeSpec>>,
+    /// Access rules; absent: Tailscale's default policy (everything allowed). Present
+    /// (even empty): deny what no rule allows. A Tailscale policy file given as an
+    /// input instead decides by its own ACLs and grants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acls: Option<Vec<Lenient<TailnetAclSpec>>>,
+}
+
+/// A mesh node.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TailnetNodeSpec {
+    /// Host name.
+    pub name: String,
+    /// Node id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// MagicDNS name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fqdn: Option<String>,
+    /// Mesh address (`100.x.y.z`).
+    pub address: String,
+    /// The instance it runs on (name or id, `VPC/name` when names repeat).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// The network interface it runs on (name or id), instead of `instance`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interface: Option<String>,
+    /// Subnet routes it carries (advertised and approved).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<String>,
+    /// An approved exit node.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exit_node: bool,
+    /// `--accept-routes` (default: off on Linux, on elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept_routes: Option<bool>,
+    /// Subnet router SNAT (default on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snat: Option<bool>,
+    /// Operating system (`linux`, `macOS`, `windows`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<String>,
+}
+
+/// An access rule in address form: sources may reach destinations on ports.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TailnetAclSpec {
+    /// Sources: node names, CIDRs, `*`.
+    pub src: Vec<String>,
+    /// Destinations: `HOST:PORTS` where HOST is a node name, an address, a CIDR or `*`,
+    /// and PORTS `*`, `443`, `80,443` or `1000-2000`.
+    pub dst: Vec<String>,
+    /// `tcp`, `udp`, `icmp` or a number; default: TCP and UDP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proto: Option<String>,
 }

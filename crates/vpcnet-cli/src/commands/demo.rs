@@ -54,6 +54,18 @@ const TOUR: &[Stop] = &[
     },
     Stop {
         example: "cross-vpc",
+        title: "orchestrator-dev reaches Authentik (sso) through the Tailscale subnet routers",
+        story: "Seed 000's Tailscale flow: DNS from the dev VPC, the route to 10.0.0.0/16 advertised by\n\
+                the shared subnet router, WireGuard, SNAT to the router's 10.0.12.10, and Authentik's\n\
+                group admitting only 10.0.12.0/26. The EKS pod above runs no Tailscale and takes the\n\
+                peering instead.",
+        from: "orchestrator-dev",
+        to: "sso.shared.example.internal",
+        protocol: 6,
+        port: 443,
+    },
+    Stop {
+        example: "cross-vpc",
         title: "Staging cannot even find SonarQube by name",
         story: "The private zone shared.example.internal is associated with shared services and\n\
                 dev, not staging: staging's resolver goes on to public DNS, where the name is not.",

@@ -27,7 +27,7 @@ fn asking_vpc(net: &Network, from: &str) -> anyhow::Result<Option<VpcIdx>> {
     }
     match resolve_source(net, text).map_err(|e| BadInput(format!("--from: {e}")))? {
         Endpoint::Interface { eni, .. } => Ok(Some(net.vpc_of_eni(eni))),
-        Endpoint::Internet { .. } | Endpoint::Site { .. } => Ok(None),
+        Endpoint::Internet { .. } | Endpoint::Site { .. } | Endpoint::Node { .. } => Ok(None),
     }
 }
 

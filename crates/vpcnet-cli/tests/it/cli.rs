@@ -249,6 +249,7 @@ fn demo_tours_reachable_and_blocked_paths() {
         "203.0.113.30",
         "DNS_ZONE_NOT_ASSOCIATED",
         "REACHABLE: agent-1",
+        "source 100.119.26.88 -> 10.0.12.10",
         "over PrivateLink",
     ] {
         assert!(text.contains(want), "demo lacks `{want}`");

@@ -4,6 +4,7 @@ mod check;
 mod dns;
 mod endpoints;
 mod generated;
+mod overlay;
 mod seed000;
 mod seed004;
 mod semantics;
