@@ -18,6 +18,11 @@
 //! and only the failing item is read a third time with a path tracker. Valid input
 //! pays nothing for the careful path; a bad item costs one extra look at its list.
 //!
+//! Memory is the other trade-off: borrowed structs keep their text alive. So a
+//! snapshot directory is not read all at once; each key's files are read when
+//! lowering first needs that key and dropped after its last use (`load.rs`), and at
+//! most a few keys' texts are in memory beside the network being built.
+//!
 //! Findings go into the builder as [`vpcnet_model::Diagnostic`]s; `Err` is only for
 //! a directory that cannot be read at all or is not a snapshot.
 
@@ -25,12 +30,14 @@
 
 mod fx;
 mod lenient;
+mod load;
 mod lower;
 mod parse;
 mod pos;
 mod raw;
 mod walk;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -96,18 +103,25 @@ pub fn load_snapshot(
     let root = walk::root(dir).ok_or_else(|| SnapshotError::NotASnapshot {
         path: dir.to_path_buf(),
     })?;
-    let files = walk::collect(builder, &root)?;
-    Ok(load_files(builder, &files))
+    let found = walk::collect(&root)?;
+    Ok(load::load(builder, found))
 }
 
 /// Loads file texts as if found at `<account>/<region>/<file>` of a snapshot (for
 /// tests and fuzzing, and for callers that read the files themselves).
 pub fn load_files(builder: &mut NetworkBuilder, files: &[SnapshotFile]) -> SnapshotReport {
-    let mut reader = parse::Reader::new(builder);
-    for f in files {
-        reader.read(f);
-    }
-    reader.lower()
+    let found = files
+        .iter()
+        .map(|f| {
+            load::Found::File(load::Source {
+                path: f.path.clone(),
+                account: f.account.clone(),
+                region: f.region.clone(),
+                body: load::Body::Text(Cow::Borrowed(&f.text)),
+            })
+        })
+        .collect();
+    load::load(builder, found)
 }
 
 /// Fills in line and column for the diagnostics that point into `file`, whose text is

@@ -1,7 +1,9 @@
 //! Wire structs to model: ids resolved to indices, in an order where every reference
 //! points backwards (VPCs, prefix lists, internet gateways, network ACLs, route
-//! tables, security groups, subnets, instances and interfaces, NAT gateways,
-//! peerings, then routes and security group rules).
+//! tables, security groups and their rules, subnets, instances and interfaces, NAT
+//! gateways, peerings, then routes). Each step is given the items it needs, so that
+//! the caller can parse each key's files just before its first step and drop them
+//! after its last ([`crate::load`]).
 //!
 //! The same resource may appear more than once in a snapshot (a peering in both
 //! accounts' output, a shared VPC in the owner's and a participant's, an interface in
@@ -22,7 +24,7 @@ use vpcnet_model::{
 
 use crate::fx::{Map, Set};
 use crate::lenient::{Lenient, Proto, Str};
-use crate::parse::{At, FileInfo, Key, Parsed, Scope};
+use crate::parse::{At, Contents, FileInfo, Key, Scope};
 use crate::raw;
 
 /// The scope recorded in `seen` for an interface added with its instance: its later
@@ -101,15 +103,20 @@ struct EniFields<'s> {
     instance: Option<&'s str>,
 }
 
-pub(crate) struct Lowerer<'a, 'b> {
+/// The items of one key a step works on: every file's, in file order.
+pub(crate) type Items<'x, T> = [&'x At<T>];
+
+pub(crate) struct Lowerer<'p, 'b> {
     b: &'b mut NetworkBuilder,
-    files: &'a [FileInfo],
-    scopes: &'a [Scope],
-    p: &'a Parsed<'a>,
+    files: &'p [FileInfo],
+    scopes: &'p [Scope],
+    /// Per scope: whether its files describe security groups (`SecurityGroups` or
+    /// `SecurityGroupRules`); set before interfaces are lowered.
+    described: Vec<bool>,
     /// Ids already met, with the scope of the first sighting.
-    seen: Map<&'a str, usize>,
-    /// Elastic IPs: (interface or instance id, private address) → public address.
-    eips: Map<(&'a str, Ipv4Addr), Ipv4Addr>,
+    seen: Map<Box<str>, usize>,
+    /// Elastic IPs: interface or instance id → (private address, public address).
+    eips: Map<Box<str>, Vec<(Ipv4Addr, Ipv4Addr)>>,
     /// The route table each `RouteTables` item became (first sightings only).
     rt_idx: Vec<Option<RouteTableIdx>>,
     /// The group each `SecurityGroups` item became (first sightings only).
@@ -117,7 +124,7 @@ pub(crate) struct Lowerer<'a, 'b> {
     /// Rules already added, when `SecurityGroupRules` must be merged in.
     rule_keys: Option<Set<RuleKey>>,
     /// Groups of `SecurityGroupRules` that could not be created (reported once).
-    groups_skipped: Set<&'a str>,
+    groups_skipped: Set<Box<str>>,
 }
 
 fn tag_name(tags: &[raw::Tag<'_>]) -> Option<String> {
@@ -130,35 +137,39 @@ fn is_active_state(state: Option<&Str<'_>>) -> bool {
     state.is_none_or(|s| matches!(&**s, "associated" | "available" | "attached"))
 }
 
-impl<'a, 'b> Lowerer<'a, 'b> {
+impl<'p, 'b> Lowerer<'p, 'b> {
     pub(crate) fn new(
         b: &'b mut NetworkBuilder,
-        files: &'a [FileInfo],
-        scopes: &'a [Scope],
-        p: &'a Parsed<'a>,
+        files: &'p [FileInfo],
+        scopes: &'p [Scope],
     ) -> Self {
-        // Roughly one id per item (instances come with their interfaces).
-        let ids = p.vpcs.len()
-            + p.subnets.len()
-            + p.route_tables.len()
-            + p.security_groups.len()
-            + p.network_acls.len()
-            + 2 * p.enis.len()
-            + p.peerings.len()
-            + p.igws.len()
-            + p.nats.len();
         Lowerer {
             b,
             files,
             scopes,
-            p,
-            seen: Map::with_capacity_and_hasher(ids, Default::default()),
+            described: Vec::new(),
+            seen: Map::default(),
             eips: Map::default(),
             rt_idx: Vec::new(),
             sg_idx: Vec::new(),
-            rule_keys: (!p.sg_rules.is_empty()).then(Set::default),
+            rule_keys: None,
             groups_skipped: Set::default(),
         }
+    }
+
+    /// Moves the findings made so far (the importer's and the builder's) to `out`,
+    /// so that each step's findings can be reported in their place whatever order the
+    /// steps ran in. `finish` then `from_network` is the builder's own way to go on
+    /// building a network; only the findings are left behind.
+    pub(crate) fn drain(&mut self, out: &mut Vec<Diagnostic>) {
+        let (net, diags) = std::mem::take(self.b).finish();
+        *self.b = NetworkBuilder::from_network(net);
+        out.extend(diags);
+    }
+
+    /// Makes room in `seen` for `n` more ids.
+    fn expect_ids(&mut self, n: usize) {
+        self.seen.reserve(n);
     }
 
     // ----- helpers -----------------------------------------------------------------
@@ -181,17 +192,17 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         self.say(Severity::Error, code, file, ptr, msg);
     }
 
-    fn scope(&self, file: usize) -> &'a Scope {
+    fn scope(&self, file: usize) -> &'p Scope {
         &self.scopes[self.files[file].scope]
     }
 
     /// Whether `id` is met for the first time; a second sighting in the same
     /// account and region is noted.
-    fn first(&mut self, id: &'a str, file: usize, ptr: &str) -> bool {
+    fn first(&mut self, id: &str, file: usize, ptr: &str) -> bool {
         let scope = self.files[file].scope;
         match self.seen.get(id) {
             None => {
-                self.seen.insert(id, scope);
+                self.seen.insert(id.into(), scope);
                 true
             }
             Some(&s) => {
@@ -314,34 +325,16 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         out
     }
 
-    // ----- the whole lowering --------------------------------------------------------
-
-    pub(crate) fn lower(mut self) {
-        self.note_missing();
-        self.index_addresses();
-        self.vpcs();
-        self.prefix_lists();
-        self.internet_gateways();
-        self.network_acls();
-        self.route_tables();
-        self.security_groups();
-        self.subnets();
-        self.associations();
-        let nat_enis = self.nat_eni_ids();
-        self.instances_and_interfaces(&nat_enis);
-        self.nat_gateways();
-        self.peerings();
-        self.routes();
-        self.sg_rules();
-    }
+    // ----- the steps, in the order the caller runs them ------------------------------
 
     /// "What is missing is said, not guessed": facets absent from a folder with VPCs.
-    fn note_missing(&mut self) {
-        for s in self.scopes {
-            if s.vpcs == 0 {
+    /// Run last, when every file has been parsed.
+    pub(crate) fn note_missing(&mut self, contents: &[Contents]) {
+        for (s, h) in self.scopes.iter().zip(contents) {
+            if h.vpcs == 0 {
                 continue;
             }
-            let has = |k: Key| s.keys.contains(&k);
+            let has = |k: Key| h.keys.contains(&k);
             let scope = s.label();
             if !has(Key::NetworkAcls) {
                 self.b.note_missing(Facet::NetworkAcls, scope.clone());
@@ -358,11 +351,29 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         }
     }
 
-    /// Elastic IPs, for interfaces whose JSON does not carry the association.
-    fn index_addresses(&mut self) {
-        let p = self.p;
-        let mut instance_ip: Map<&'a str, &'a str> = Map::default();
-        for r in &p.reservations {
+    /// Records which folders describe security groups; needed before interfaces are
+    /// lowered, and known once every file with security groups has been parsed.
+    pub(crate) fn set_described(&mut self, contents: &[Contents]) {
+        self.described = contents
+            .iter()
+            .map(|h| {
+                h.keys.contains(&Key::SecurityGroups) || h.keys.contains(&Key::SecurityGroupRules)
+            })
+            .collect();
+    }
+
+    /// Elastic IPs, for interfaces whose JSON does not carry the association. Needed
+    /// only by interfaces, so run just before them.
+    pub(crate) fn index_addresses<'x>(
+        &mut self,
+        addresses: &Items<'x, raw::Address<'x>>,
+        reservations: &Items<'x, raw::Reservation<'x>>,
+    ) {
+        if addresses.is_empty() {
+            return;
+        }
+        let mut instance_ip: Map<&'x str, &'x str> = Map::default();
+        for &r in reservations {
             for i in r.v.instances.iter().filter_map(|i| match i {
                 Lenient::Ok(i) => Some(i),
                 Lenient::Err(_) => None,
@@ -372,14 +383,14 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 }
             }
         }
-        for a in &p.addresses {
+        for &a in addresses {
             let ptr = format!("/Addresses/{}", a.index);
             let Ok(public) = Ipv4Addr::from_str(&a.v.public_ip) else {
                 let msg = format!("`{}` is not an IPv4 address", &*a.v.public_ip);
                 self.error("BAD_ADDRESS", a.file, &format!("{ptr}/PublicIp"), msg);
                 continue;
             };
-            let owner: &'a str = match (&a.v.network_interface_id, &a.v.instance_id) {
+            let owner: &'x str = match (&a.v.network_interface_id, &a.v.instance_id) {
                 (Some(eni), _) => eni,
                 (None, Some(i)) => i,
                 (None, None) => continue,
@@ -397,7 +408,10 @@ impl<'a, 'b> Lowerer<'a, 'b> {
             };
             match Ipv4Addr::from_str(private) {
                 Ok(private) => {
-                    self.eips.entry((owner, private)).or_insert(public);
+                    let pairs = self.eips.entry(owner.into()).or_default();
+                    if !pairs.iter().any(|(p, _)| *p == private) {
+                        pairs.push((private, public));
+                    }
                 }
                 Err(_) => {
                     let msg = format!("`{private}` is not an IPv4 address");
@@ -412,9 +426,9 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         }
     }
 
-    fn vpcs(&mut self) {
-        let p = self.p;
-        for e in &p.vpcs {
+    pub(crate) fn vpcs(&mut self, vpcs: &Items<'_, raw::Vpc<'_>>) {
+        self.expect_ids(vpcs.len());
+        for &e in vpcs {
             let v = &e.v;
             let ptr = format!("/Vpcs/{}", e.index);
             if !self.first(&v.vpc_id, e.file, &ptr) {
@@ -475,8 +489,11 @@ impl<'a, 'b> Lowerer<'a, 'b> {
 
     /// `PrefixLists` and `ManagedPrefixLists` merged by id (an AWS-managed list is in
     /// both): the first name, the union of the entries.
-    fn prefix_lists(&mut self) {
-        let p = self.p;
+    pub(crate) fn prefix_lists<'x>(
+        &mut self,
+        prefix_lists: &Items<'x, raw::PrefixList<'x>>,
+        managed: &Items<'x, raw::ManagedPrefixList<'x>>,
+    ) {
         struct Pl<'s> {
             file: usize,
             ptr: String,
@@ -485,10 +502,10 @@ impl<'a, 'b> Lowerer<'a, 'b> {
             tags: &'s [raw::Tag<'s>],
             entries_known: bool,
         }
-        let mut order: Vec<&'a str> = Vec::new();
-        let mut lists: Map<&'a str, Pl<'a>> = Map::default();
-        let empty: &'a [raw::Tag<'a>] = &[];
-        for e in &p.prefix_lists {
+        let mut order: Vec<&'x str> = Vec::new();
+        let mut lists: Map<&'x str, Pl<'x>> = Map::default();
+        let empty: &'x [raw::Tag<'x>] = &[];
+        for &e in prefix_lists {
             let ptr = format!("/PrefixLists/{}", e.index);
             let mut cidrs = Vec::new();
             for (j, c) in e.v.cidrs.iter().enumerate() {
@@ -497,7 +514,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 }
                 cidrs.extend(self.cidr(c, e.file, || format!("{ptr}/Cidrs/{j}")));
             }
-            let id: &'a str = &e.v.prefix_list_id;
+            let id: &'x str = &e.v.prefix_list_id;
             match lists.get_mut(id) {
                 Some(pl) => {
                     pl.entries_known = true;
@@ -523,7 +540,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 }
             }
         }
-        for e in &p.managed_prefix_lists {
+        for &e in managed {
             let ptr = format!("/ManagedPrefixLists/{}", e.index);
             let mut cidrs = Vec::new();
             if let Some(entries) = &e.v.entries {
@@ -535,7 +552,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                     cidrs.extend(self.cidr(&en.cidr, e.file, || format!("{base}/{j}/Cidr")));
                 }
             }
-            let id: &'a str = &e.v.prefix_list_id;
+            let id: &'x str = &e.v.prefix_list_id;
             let known = e.v.entries.is_some();
             match lists.get_mut(id) {
                 Some(pl) => {
@@ -569,7 +586,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
             let Some(pl) = lists.remove(id) else {
                 continue;
             };
-            self.seen.insert(id, self.files[pl.file].scope);
+            self.seen.insert(id.into(), self.files[pl.file].scope);
             if !pl.entries_known {
                 let msg = format!(
                     "prefix list `{id}` has no `Entries` (from `get-managed-prefix-list-entries`); routes and rules through it match nothing"
@@ -594,9 +611,9 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         }
     }
 
-    fn internet_gateways(&mut self) {
-        let p = self.p;
-        for e in &p.igws {
+    pub(crate) fn internet_gateways(&mut self, igws: &Items<'_, raw::InternetGateway<'_>>) {
+        self.expect_ids(igws.len());
+        for &e in igws {
             let ptr = format!("/InternetGateways/{}", e.index);
             if !self.first(&e.v.internet_gateway_id, e.file, &ptr) {
                 continue;
@@ -626,9 +643,9 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         }
     }
 
-    fn network_acls(&mut self) {
-        let p = self.p;
-        for e in &p.network_acls {
+    pub(crate) fn network_acls(&mut self, acls: &Items<'_, raw::NetworkAcl<'_>>) {
+        self.expect_ids(acls.len());
+        for &e in acls {
             let ptr = format!("/NetworkAcls/{}", e.index);
             if !self.first(&e.v.network_acl_id, e.file, &ptr) {
                 continue;
@@ -806,17 +823,17 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         None
     }
 
-    fn route_tables(&mut self) {
-        let p = self.p;
-        self.rt_idx = Vec::with_capacity(p.route_tables.len());
-        for e in &p.route_tables {
+    pub(crate) fn route_tables(&mut self, tables: &Items<'_, raw::RouteTable<'_>>) {
+        self.expect_ids(tables.len());
+        self.rt_idx = Vec::with_capacity(tables.len());
+        for &e in tables {
             let ptr = format!("/RouteTables/{}", e.index);
             let idx = self.route_table(e, &ptr);
             self.rt_idx.push(idx);
         }
     }
 
-    fn route_table(&mut self, e: &'a At<raw::RouteTable<'a>>, ptr: &str) -> Option<RouteTableIdx> {
+    fn route_table(&mut self, e: &At<raw::RouteTable<'_>>, ptr: &str) -> Option<RouteTableIdx> {
         if !self.first(&e.v.route_table_id, e.file, ptr) {
             return None;
         }
@@ -842,18 +859,18 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         self.b.add_route_table(rt, main)
     }
 
-    fn security_groups(&mut self) {
-        let p = self.p;
-        self.sg_idx = Vec::with_capacity(p.security_groups.len());
-        for e in &p.security_groups {
+    /// The groups of `SecurityGroups`; [`Lowerer::rules_only_groups`] comes next.
+    pub(crate) fn security_groups(&mut self, groups: &Items<'_, raw::SecurityGroup<'_>>) {
+        self.expect_ids(groups.len());
+        self.sg_idx = Vec::with_capacity(groups.len());
+        for &e in groups {
             let ptr = format!("/SecurityGroups/{}", e.index);
             let idx = self.security_group(e, &ptr);
             self.sg_idx.push(idx);
         }
-        self.rules_only_groups();
     }
 
-    fn security_group(&mut self, e: &'a At<raw::SecurityGroup<'a>>, ptr: &str) -> Option<SgIdx> {
+    fn security_group(&mut self, e: &At<raw::SecurityGroup<'_>>, ptr: &str) -> Option<SgIdx> {
         if !self.first(&e.v.group_id, e.file, ptr) {
             return None;
         }
@@ -890,25 +907,38 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         self.b.add_security_group(sg)
     }
 
+    /// Whether [`Lowerer::rules_only_groups`] needs the interfaces: some group of
+    /// `SecurityGroupRules` is not in `SecurityGroups`.
+    pub(crate) fn rules_only_need_interfaces(&self, rules: &Items<'_, raw::SgRule<'_>>) -> bool {
+        rules
+            .iter()
+            .any(|r| !self.seen.contains_key(&*r.v.group_id))
+    }
+
     /// Groups that only `SecurityGroupRules` names: their VPC comes from an interface
-    /// that carries them, or from a rule that references them.
-    fn rules_only_groups(&mut self) {
-        let p = self.p;
-        if p.sg_rules.is_empty() {
+    /// that carries them, or from a rule that references them. The interfaces are
+    /// needed only when [`Lowerer::rules_only_need_interfaces`] says so.
+    pub(crate) fn rules_only_groups<'x>(
+        &mut self,
+        rules: &Items<'x, raw::SgRule<'x>>,
+        enis: &Items<'x, raw::Eni<'x>>,
+        reservations: &Items<'x, raw::Reservation<'x>>,
+    ) {
+        if rules.is_empty() {
             return;
         }
-        let mut vpc_of: Map<&'a str, &'a str> = Map::default();
-        let eni_groups = |eni: &'a raw::Eni<'a>, out: &mut Map<&'a str, &'a str>| {
+        let mut vpc_of: Map<&'x str, &'x str> = Map::default();
+        let eni_groups = |eni: &'x raw::Eni<'x>, out: &mut Map<&'x str, &'x str>| {
             if let Some(v) = &eni.vpc_id {
                 for g in &eni.groups {
                     out.entry(&g.group_id).or_insert(v);
                 }
             }
         };
-        for e in &p.enis {
+        for &e in enis {
             eni_groups(&e.v, &mut vpc_of);
         }
-        for r in &p.reservations {
+        for &r in reservations {
             for i in r.v.instances.iter().filter_map(|i| match i {
                 Lenient::Ok(i) => Some(i),
                 Lenient::Err(_) => None,
@@ -921,29 +951,29 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 }
             }
         }
-        for r in &p.sg_rules {
+        for &r in rules {
             if let Some(g) = &r.v.referenced_group_info {
                 if let (Some(id), Some(v)) = (&g.group_id, &g.vpc_id) {
                     vpc_of.entry(id).or_insert(v);
                 }
             }
         }
-        for r in &p.sg_rules {
-            let id: &'a str = &r.v.group_id;
+        for &r in rules {
+            let id: &'x str = &r.v.group_id;
             if self.seen.contains_key(id) || self.groups_skipped.contains(id) {
                 continue;
             }
             let ptr = format!("/SecurityGroupRules/{}/GroupId", r.index);
             let vpc = vpc_of.get(id).and_then(|v| self.vpc(v));
             let Some(vpc) = vpc else {
-                self.groups_skipped.insert(id);
+                self.groups_skipped.insert(id.into());
                 let msg = format!(
                     "security group `{id}` is only in `SecurityGroupRules`, and its VPC is unknown (no `SecurityGroups` entry, no interface carries it); its rules are skipped"
                 );
                 self.say(Severity::Warning, "UNKNOWN_REFERENCE", r.file, &ptr, msg);
                 continue;
             };
-            self.seen.insert(id, self.files[r.file].scope);
+            self.seen.insert(id.into(), self.files[r.file].scope);
             let sg = vpcnet_model::SecurityGroup {
                 meta: Meta {
                     id: id.to_owned(),
@@ -960,9 +990,9 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         }
     }
 
-    fn subnets(&mut self) {
-        let p = self.p;
-        for e in &p.subnets {
+    pub(crate) fn subnets(&mut self, subnets: &Items<'_, raw::Subnet<'_>>) {
+        self.expect_ids(subnets.len());
+        for &e in subnets {
             let ptr = format!("/Subnets/{}", e.index);
             let s = &e.v;
             if !self.first(&s.subnet_id, e.file, &ptr) {
@@ -1019,9 +1049,12 @@ impl<'a, 'b> Lowerer<'a, 'b> {
     }
 
     /// Subnet associations of route tables and network ACLs.
-    fn associations(&mut self) {
-        let p = self.p;
-        for (k, e) in p.route_tables.iter().enumerate() {
+    pub(crate) fn associations(
+        &mut self,
+        tables: &Items<'_, raw::RouteTable<'_>>,
+        acls: &Items<'_, raw::NetworkAcl<'_>>,
+    ) {
+        for (k, &e) in tables.iter().enumerate() {
             let Some(rt) = self.rt_idx[k] else {
                 continue;
             };
@@ -1057,7 +1090,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 }
             }
         }
-        for e in &p.network_acls {
+        for &e in acls {
             let Some(AnyIdx::NetworkAcl(acl)) = self.by_id(&e.v.network_acl_id) else {
                 continue;
             };
@@ -1079,24 +1112,23 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         }
     }
 
-    fn nat_eni_ids(&self) -> Set<&'a str> {
-        self.p
-            .nats
-            .iter()
+    /// The interfaces of NAT gateways: added with their gateway, not on their own.
+    pub(crate) fn nat_eni_ids<'x>(&self, nats: &Items<'x, raw::NatGateway<'x>>) -> Set<&'x str> {
+        nats.iter()
             .filter(|n| !nat_gone(n.v.state.as_deref()))
             .flat_map(|n| n.v.nat_gateway_addresses.iter())
             .filter_map(|a| a.network_interface_id.as_deref())
             .collect()
     }
 
-    fn eni_fields(
+    fn eni_fields<'x>(
         &self,
-        eni: &'a raw::Eni<'a>,
+        eni: &'x raw::Eni<'x>,
         file: usize,
         ptr: String,
         owner: InterfaceOwner,
-        instance: Option<&'a str>,
-    ) -> EniFields<'a> {
+        instance: Option<&'x str>,
+    ) -> EniFields<'x> {
         let top_public = eni
             .association
             .as_ref()
@@ -1153,7 +1185,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
     }
 
     /// Adds an interface; reports what it cannot resolve.
-    fn interface(&mut self, f: EniFields<'a>) -> Option<EniIdx> {
+    fn interface(&mut self, f: EniFields<'_>) -> Option<EniIdx> {
         let file = f.file;
         let Some((sid, srel)) = f.subnet else {
             let msg = format!("interface `{}` has no `SubnetId`; skipped", f.id);
@@ -1177,10 +1209,8 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 Some((p, prel)) => self.ip(p, file, || prel.under(&f.ptr)),
                 None if self.eips.is_empty() => None,
                 None => self
-                    .eips
-                    .get(&(&*f.id, addr))
-                    .or_else(|| f.instance.and_then(|i| self.eips.get(&(i, addr))))
-                    .copied(),
+                    .eip(&f.id, addr)
+                    .or_else(|| f.instance.and_then(|i| self.eip(i, addr))),
             };
             private_ips.push(PrivateIp { addr, public });
         }
@@ -1189,9 +1219,8 @@ impl<'a, 'b> Lowerer<'a, 'b> {
             match self.sg(g) {
                 Some(sg) => security_groups.push(sg),
                 None => {
-                    let s = self.scope(file);
-                    let described = s.keys.contains(&Key::SecurityGroups)
-                        || s.keys.contains(&Key::SecurityGroupRules);
+                    let scope = self.files[file].scope;
+                    let described = self.described.get(scope).copied().unwrap_or(false);
                     if described && !self.groups_skipped.contains(g) {
                         let at = grel.under(&f.ptr);
                         let then = "the interface goes without it";
@@ -1214,23 +1243,41 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         })
     }
 
-    fn instances_and_interfaces(&mut self, nat_enis: &Set<&'a str>) {
-        let p = self.p;
+    /// The public address of an Elastic IP of `owner` (an interface or instance) at
+    /// `private`.
+    fn eip(&self, owner: &str, private: Ipv4Addr) -> Option<Ipv4Addr> {
+        let pairs = self.eips.get(owner)?;
+        pairs
+            .iter()
+            .find(|(p, _)| *p == private)
+            .map(|(_, public)| *public)
+    }
+
+    /// Instances with their interfaces, then interfaces of no instance (NAT gateways'
+    /// excepted). [`Lowerer::index_addresses`] and [`Lowerer::set_described`] come
+    /// first.
+    pub(crate) fn instances_and_interfaces<'x>(
+        &mut self,
+        nat_enis: &Set<&str>,
+        enis: &Items<'x, raw::Eni<'x>>,
+        reservations: &Items<'x, raw::Reservation<'x>>,
+    ) {
+        self.expect_ids(2 * enis.len());
         // `NetworkInterfaces` is the fuller record of an interface; an instance's own
         // list supplies the order (device index) and is used when the other is absent.
-        let mut records: Map<&'a str, &'a At<raw::Eni<'a>>> = Map::default();
-        for e in &p.enis {
+        let mut records: Map<&'x str, &'x At<raw::Eni<'x>>> = Map::default();
+        for &e in enis {
             records.entry(&e.v.network_interface_id).or_insert(e);
         }
-        for r in &p.reservations {
+        for &r in reservations {
             let rbase = format!("/Reservations/{}/Instances", r.index);
             for (inst, j) in self.items(&r.v.instances, r.file, &rbase, "instance") {
                 let iptr = format!("{rbase}/{j}");
                 self.instance_item(inst, r.file, &iptr, &records);
             }
         }
-        for e in &p.enis {
-            let id: &'a str = &e.v.network_interface_id;
+        for &e in enis {
+            let id: &'x str = &e.v.network_interface_id;
             if nat_enis.contains(id) || self.seen.get(id) == Some(&WITH_INSTANCE) {
                 continue;
             }
@@ -1263,12 +1310,12 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         }
     }
 
-    fn instance_item(
+    fn instance_item<'x>(
         &mut self,
-        inst: &'a raw::Instance<'a>,
+        inst: &'x raw::Instance<'x>,
         file: usize,
         ptr: &str,
-        records: &Map<&'a str, &'a At<raw::Eni<'a>>>,
+        records: &Map<&'x str, &'x At<raw::Eni<'x>>>,
     ) {
         let state = inst
             .state
@@ -1286,7 +1333,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         }) else {
             return;
         };
-        let iid: &'a str = &inst.instance_id;
+        let iid: &'x str = &inst.instance_id;
         let base = format!("{ptr}/NetworkInterfaces");
         let mut nics = self.items(&inst.network_interfaces, file, &base, "network interface");
         if inst.network_interfaces.is_empty() {
@@ -1326,11 +1373,11 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 .unwrap_or(i64::MAX)
         });
         for (n, nptr) in nics {
-            let id: &'a str = &n.network_interface_id;
+            let id: &'x str = &n.network_interface_id;
             if self.seen.contains_key(id) {
                 continue;
             }
-            self.seen.insert(id, WITH_INSTANCE);
+            self.seen.insert(id.into(), WITH_INSTANCE);
             let owner = InterfaceOwner::Instance(idx);
             let fields = match records.get(id) {
                 Some(rec) => {
@@ -1343,14 +1390,17 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         }
     }
 
-    fn nat_gateways(&mut self) {
-        let p = self.p;
-        let records: Map<&str, &raw::Eni<'_>> = p
-            .enis
+    pub(crate) fn nat_gateways<'x>(
+        &mut self,
+        nats: &Items<'x, raw::NatGateway<'x>>,
+        enis: &Items<'x, raw::Eni<'x>>,
+    ) {
+        self.expect_ids(nats.len());
+        let records: Map<&str, &raw::Eni<'_>> = enis
             .iter()
             .map(|e| (&*e.v.network_interface_id, &e.v))
             .collect();
-        for e in &p.nats {
+        for &e in nats {
             let n = &e.v;
             let ptr = format!("/NatGateways/{}", e.index);
             if nat_gone(n.state.as_deref()) || !self.first(&n.nat_gateway_id, e.file, &ptr) {
@@ -1429,9 +1479,9 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         }
     }
 
-    fn peerings(&mut self) {
-        let p = self.p;
-        for e in &p.peerings {
+    pub(crate) fn peerings(&mut self, peerings: &Items<'_, raw::Peering<'_>>) {
+        self.expect_ids(peerings.len());
+        for &e in peerings {
             let v = &e.v;
             let ptr = format!("/VpcPeeringConnections/{}", e.index);
             if !self.first(&v.vpc_peering_connection_id, e.file, &ptr) {
@@ -1486,7 +1536,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
     fn peer_side(
         &mut self,
         pcx: &raw::Peering<'_>,
-        info: &'a raw::VpcInfo<'a>,
+        info: &raw::VpcInfo<'_>,
         status: PeeringStatus,
         file: usize,
         ptr: &str,
@@ -1536,9 +1586,10 @@ impl<'a, 'b> Lowerer<'a, 'b> {
             &*info.vpc_id, &*pcx.vpc_peering_connection_id
         );
         self.say(Severity::Note, "EXTERNAL_VPC", file, &at, msg);
-        self.seen
-            .entry(&info.vpc_id)
-            .or_insert(self.files[file].scope);
+        if !self.seen.contains_key(&*info.vpc_id) {
+            self.seen
+                .insert((*info.vpc_id).into(), self.files[file].scope);
+        }
         self.b.add_vpc(vpcnet_model::Vpc {
             meta: Meta {
                 id: info.vpc_id.to_string(),
@@ -1558,9 +1609,8 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         })
     }
 
-    fn routes(&mut self) {
-        let p = self.p;
-        for (k, e) in p.route_tables.iter().enumerate() {
+    pub(crate) fn routes(&mut self, tables: &Items<'_, raw::RouteTable<'_>>) {
+        for (k, &e) in tables.iter().enumerate() {
             let Some(rt) = self.rt_idx[k] else {
                 continue;
             };
@@ -1774,9 +1824,16 @@ impl<'a, 'b> Lowerer<'a, 'b> {
         Some((protocol, l4))
     }
 
-    fn sg_rules(&mut self) {
-        let p = self.p;
-        for (k, e) in p.security_groups.iter().enumerate() {
+    /// The rules of `SecurityGroups` and `SecurityGroupRules`, merged. Nothing after
+    /// [`Lowerer::rules_only_groups`] adds a group or a prefix list, and a rule
+    /// changes nothing but its group, so this may run as soon as the groups exist.
+    pub(crate) fn sg_rules(
+        &mut self,
+        groups: &Items<'_, raw::SecurityGroup<'_>>,
+        rules: &Items<'_, raw::SgRule<'_>>,
+    ) {
+        self.rule_keys = (!rules.is_empty()).then(Set::default);
+        for (k, &e) in groups.iter().enumerate() {
             let Some(sg) = self.sg_idx[k] else {
                 continue;
             };
@@ -1792,7 +1849,7 @@ impl<'a, 'b> Lowerer<'a, 'b> {
                 }
             }
         }
-        for e in &p.sg_rules {
+        for &e in rules {
             let r = &e.v;
             let ptr = format!("/SecurityGroupRules/{}", e.index);
             let Some(sg) = self.sg(&r.group_id) else {

@@ -1,17 +1,18 @@
-//! Files to wire structs: each file's top-level keys, routed by name (never by file
-//! name), each known key's list read item by item into one [`Parsed`] for the whole
-//! snapshot, in file order.
+//! Texts to wire structs: each file's top-level keys, routed by name (never by file
+//! name), each known key's list read item by item into a [`Parsed`], in file order.
+//! What is wrong with a file is kept with the file and reported in file order at the
+//! end ([`Reader::finish`]), whatever order the files were parsed in.
 
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
-use vpcnet_model::{Diagnostic, Location, NetworkBuilder};
+use vpcnet_model::{Diagnostic, Location};
 
 use crate::lenient::{self, escape, Lenient, Str};
 use crate::raw;
-use crate::{pos, SnapshotFile, SnapshotReport};
+use crate::{pos, SnapshotReport};
 
 /// The top-level keys vpcnet reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -109,8 +110,32 @@ impl Key {
         }
     }
 
-    fn parse(s: &str) -> Option<Key> {
+    pub(crate) fn parse(s: &str) -> Option<Key> {
         Key::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    fn bit(self) -> u16 {
+        1 << self as u16
+    }
+}
+
+/// A set of keys.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Keys(u16);
+
+impl Keys {
+    fn insert(&mut self, k: Key) {
+        self.0 |= k.bit();
+    }
+
+    /// Whether the set is empty.
+    pub(crate) fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Whether the set holds a key other than `k`.
+    pub(crate) fn other_than(self, k: Key) -> bool {
+        self.0 & !k.bit() != 0
     }
 }
 
@@ -153,6 +178,11 @@ pub(crate) struct FileInfo {
 pub(crate) struct Scope {
     pub(crate) account: Option<String>,
     pub(crate) region: String,
+}
+
+/// What the files of an account/region folder hold, learnt as they are parsed.
+#[derive(Debug, Default)]
+pub(crate) struct Contents {
     /// The known keys found there (an empty list counts: AWS said there are none).
     pub(crate) keys: BTreeSet<Key>,
     /// How many VPCs its files list.
@@ -177,7 +207,7 @@ pub(crate) struct At<T> {
     pub(crate) v: T,
 }
 
-/// Every item of every known key in the snapshot, in file order.
+/// The items of known keys of some files (a key's files, or all), in file order.
 #[derive(Debug, Default)]
 pub(crate) struct Parsed<'a> {
     pub(crate) vpcs: Vec<At<raw::Vpc<'a>>>,
@@ -377,101 +407,127 @@ fn kind_of(text: &str) -> &'static str {
     }
 }
 
-/// Reads every file's keys into one [`Parsed`], reporting what cannot be read.
-pub(crate) struct Reader<'a, 'b> {
-    b: &'b mut NetworkBuilder,
-    pub(crate) files: Vec<FileInfo>,
-    pub(crate) scopes: Vec<Scope>,
-    pub(crate) parsed: Parsed<'a>,
-    unknown_seen: HashSet<String>,
+/// Something a file says that becomes a finding, in the order met in the file.
+#[derive(Debug)]
+enum Said {
+    /// A finding about the file.
+    Finding(Diagnostic),
+    /// A key vpcnet does not read: noted only where it is first met in file order.
+    Unknown(String),
+}
+
+/// Parses the texts of a snapshot, keeping what is wrong with each file.
+pub(crate) struct Reader<'p> {
+    files: &'p [FileInfo],
+    /// What each folder's files hold.
+    pub(crate) contents: Vec<Contents>,
+    /// Per file: the finding that it could not be read, if so.
+    unreadable: Vec<Option<Diagnostic>>,
+    /// Per file: what it says that is a finding.
+    said: Vec<Vec<Said>>,
     report: SnapshotReport,
 }
 
-impl<'a, 'b> Reader<'a, 'b> {
-    pub(crate) fn new(b: &'b mut NetworkBuilder) -> Self {
+impl<'p> Reader<'p> {
+    pub(crate) fn new(files: &'p [FileInfo], scopes: usize) -> Self {
         Reader {
-            b,
-            files: Vec::new(),
-            scopes: Vec::new(),
-            parsed: Parsed::default(),
-            unknown_seen: HashSet::new(),
+            files,
+            contents: (0..scopes).map(|_| Contents::default()).collect(),
+            unreadable: files.iter().map(|_| None).collect(),
+            said: files.iter().map(|_| Vec::new()).collect(),
             report: SnapshotReport::default(),
         }
-    }
-
-    /// Lowers everything read into the builder; returns what was read.
-    pub(crate) fn lower(self) -> SnapshotReport {
-        let Reader {
-            b,
-            files,
-            scopes,
-            parsed,
-            report,
-            ..
-        } = self;
-        crate::lower::Lowerer::new(b, &files, &scopes, &parsed).lower();
-        report
     }
 
     fn loc(&self, file: usize, pointer: String) -> Option<Location> {
         Some(Location::pointer(Some(&self.files[file].path), pointer))
     }
 
-    fn scope_of(&mut self, account: Option<&str>, region: &str) -> usize {
-        if let Some(i) = self
-            .scopes
-            .iter()
-            .position(|s| s.account.as_deref() == account && s.region == region)
-        {
-            return i;
-        }
-        self.scopes.push(Scope {
-            account: account.map(str::to_owned),
-            region: region.to_owned(),
-            keys: BTreeSet::new(),
-            vpcs: 0,
-        });
-        self.scopes.len() - 1
+    fn say(&mut self, file: usize, d: Diagnostic) {
+        self.said[file].push(Said::Finding(d));
     }
 
-    /// Reads one file.
-    pub(crate) fn read(&mut self, f: &'a SnapshotFile) {
-        let scope = self.scope_of(f.account.as_deref(), &f.region);
-        self.files.push(FileInfo {
-            path: f.path.clone(),
-            scope,
-        });
-        let file = self.files.len() - 1;
+    /// Records that `file` could not be read.
+    pub(crate) fn unreadable(&mut self, file: usize, d: Diagnostic) {
+        self.unreadable[file] = Some(d);
+    }
+
+    /// What was read, and the findings about the files: per file, that it could not
+    /// be read; then every finding about the files' contents in file order (an
+    /// unknown key noted once for the snapshot, where it is first met).
+    pub(crate) fn finish(self) -> (SnapshotReport, Vec<Option<Diagnostic>>, Vec<Diagnostic>) {
+        let Reader {
+            files,
+            unreadable,
+            said,
+            report,
+            ..
+        } = self;
+        let mut unknown_seen: HashSet<String> = HashSet::new();
+        let mut out = Vec::new();
+        for (file, said) in said.into_iter().enumerate() {
+            for s in said {
+                match s {
+                    Said::Finding(d) => out.push(d),
+                    Said::Unknown(key) => {
+                        if unknown_seen.contains(&key) {
+                            continue;
+                        }
+                        let loc = Location::pointer(
+                            Some(&files[file].path),
+                            format!("/{}", escape(&key)),
+                        );
+                        let d = Diagnostic::note("UNKNOWN_KEY", unknown_message(&key));
+                        out.push(d.at(Some(loc)));
+                        unknown_seen.insert(key);
+                    }
+                }
+            }
+        }
+        (report, unreadable, out)
+    }
+
+    /// Parses one file's text into `out`; returns the known keys it has.
+    pub(crate) fn parse<'a>(&mut self, file: usize, text: &'a str, out: &mut Parsed<'a>) -> Keys {
+        let scope = self.files[file].scope;
         self.report.files += 1;
-        self.report.bytes += f.text.len() as u64;
-        let text = f.text.strip_prefix('\u{feff}').unwrap_or(&f.text);
+        self.report.bytes += text.len() as u64;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut keys = Keys::default();
         // Valid files are read in one strict pass; only a file with a problem is read
         // again key by key and item by item, to report it and keep the rest.
         if let Ok(fast) = lenient::fast(|| serde_json::from_str::<FastFile<'a>>(text)) {
             for (key, n) in &fast.keys {
+                if let Some(k) = Key::parse(key) {
+                    keys.insert(k);
+                }
                 self.count(file, scope, key, *n);
             }
-            self.parsed.absorb(fast.parsed, file);
-            return;
+            out.absorb(fast.parsed, file);
+            return keys;
         }
         let top: TopLevel<'a> = match serde_json::from_str(text) {
             Ok(t) => t,
             Err(e) => {
                 self.syntax(file, text, &e);
-                return;
+                return keys;
             }
         };
         for (key, value) in top.0 {
             let n = match Key::parse(&key) {
                 // A key whose value is not a list is reported, and counts as absent.
-                Some(k) => match self.take(file, k, value) {
-                    Some(n) => n,
-                    None => continue,
-                },
+                Some(k) => {
+                    keys.insert(k);
+                    match self.take(file, k, value, out) {
+                        Some(n) => n,
+                        None => continue,
+                    }
+                }
                 None => serde_json::from_str::<AnyCount>(value.get()).map_or(1, |c| c.0),
             };
             self.count(file, scope, &key, n);
         }
+        keys
     }
 
     /// Records a key of a file: known keys mark the folder as having them, unknown
@@ -480,9 +536,9 @@ impl<'a, 'b> Reader<'a, 'b> {
         *self.report.keys.entry(key.to_owned()).or_default() += n;
         match Key::parse(key) {
             Some(k) => {
-                self.scopes[scope].keys.insert(k);
+                self.contents[scope].keys.insert(k);
                 if k == Key::Vpcs {
-                    self.scopes[scope].vpcs += n;
+                    self.contents[scope].vpcs += n;
                 }
             }
             None => self.unknown(file, key),
@@ -518,7 +574,7 @@ impl<'a, 'b> Reader<'a, 'b> {
             );
             Diagnostic::error("JSON_SYNTAX", msg).at(Some(loc))
         };
-        self.b.report(d);
+        self.say(file, d);
     }
 
     fn unknown(&mut self, file: usize, key: &str) {
@@ -526,73 +582,64 @@ impl<'a, 'b> Reader<'a, 'b> {
             let msg = "`NextToken` is present: this file holds one page of the output and resources may be missing; collect with the AWS CLI's automatic pagination";
             let d = Diagnostic::warning("SNAPSHOT_PAGINATED", msg)
                 .at(self.loc(file, "/NextToken".to_owned()));
-            self.b.report(d);
+            self.say(file, d);
             return;
         }
-        if !self.unknown_seen.insert(key.to_owned()) {
-            return;
-        }
-        let msg = if key == "HostedZones" {
-            "Route 53 hosted zones (`HostedZones`) are not modelled yet; skipped, so names do not resolve from this snapshot".to_owned()
-        } else if LATER.contains(&key) {
-            format!("`{key}` is not modelled yet; skipped (noted once for the snapshot)")
-        } else {
-            format!("unknown key `{key}`: not AWS CLI output that vpcnet reads; skipped (noted once for the snapshot)")
-        };
-        let d =
-            Diagnostic::note("UNKNOWN_KEY", msg).at(self.loc(file, format!("/{}", escape(key))));
-        self.b.report(d);
+        self.said[file].push(Said::Unknown(key.to_owned()));
     }
 
     /// Reads one known key's list; returns how many items it has, or `None` when it
     /// is not a list.
-    fn take(&mut self, file: usize, key: Key, value: &'a RawValue) -> Option<usize> {
-        let p = &mut self.parsed;
+    fn take<'a>(
+        &mut self,
+        file: usize,
+        key: Key,
+        value: &'a RawValue,
+        p: &mut Parsed<'a>,
+    ) -> Option<usize> {
+        let said = &mut self.said[file];
+        let path = &self.files[file].path;
         match key {
-            Key::Vpcs => take(self.b, &self.files, &mut p.vpcs, file, key, value),
-            Key::Subnets => take(self.b, &self.files, &mut p.subnets, file, key, value),
-            Key::RouteTables => take(self.b, &self.files, &mut p.route_tables, file, key, value),
-            Key::SecurityGroups => take(
-                self.b,
-                &self.files,
-                &mut p.security_groups,
-                file,
-                key,
-                value,
-            ),
-            Key::SecurityGroupRules => take(self.b, &self.files, &mut p.sg_rules, file, key, value),
-            Key::NetworkAcls => take(self.b, &self.files, &mut p.network_acls, file, key, value),
-            Key::NetworkInterfaces => take(self.b, &self.files, &mut p.enis, file, key, value),
-            Key::Reservations => take(self.b, &self.files, &mut p.reservations, file, key, value),
-            Key::VpcPeeringConnections => {
-                take(self.b, &self.files, &mut p.peerings, file, key, value)
+            Key::Vpcs => take(said, path, &mut p.vpcs, file, key, value),
+            Key::Subnets => take(said, path, &mut p.subnets, file, key, value),
+            Key::RouteTables => take(said, path, &mut p.route_tables, file, key, value),
+            Key::SecurityGroups => take(said, path, &mut p.security_groups, file, key, value),
+            Key::SecurityGroupRules => take(said, path, &mut p.sg_rules, file, key, value),
+            Key::NetworkAcls => take(said, path, &mut p.network_acls, file, key, value),
+            Key::NetworkInterfaces => take(said, path, &mut p.enis, file, key, value),
+            Key::Reservations => take(said, path, &mut p.reservations, file, key, value),
+            Key::VpcPeeringConnections => take(said, path, &mut p.peerings, file, key, value),
+            Key::InternetGateways => take(said, path, &mut p.igws, file, key, value),
+            Key::NatGateways => take(said, path, &mut p.nats, file, key, value),
+            Key::Addresses => take(said, path, &mut p.addresses, file, key, value),
+            Key::PrefixLists => take(said, path, &mut p.prefix_lists, file, key, value),
+            Key::ManagedPrefixLists => {
+                take(said, path, &mut p.managed_prefix_lists, file, key, value)
             }
-            Key::InternetGateways => take(self.b, &self.files, &mut p.igws, file, key, value),
-            Key::NatGateways => take(self.b, &self.files, &mut p.nats, file, key, value),
-            Key::Addresses => take(self.b, &self.files, &mut p.addresses, file, key, value),
-            Key::PrefixLists => take(self.b, &self.files, &mut p.prefix_lists, file, key, value),
-            Key::ManagedPrefixLists => take(
-                self.b,
-                &self.files,
-                &mut p.managed_prefix_lists,
-                file,
-                key,
-                value,
-            ),
         }
     }
 }
 
-/// Reads one key's list into `out`, reporting each item that cannot be read.
+/// The note for a key vpcnet does not read.
+fn unknown_message(key: &str) -> String {
+    if key == "HostedZones" {
+        "Route 53 hosted zones (`HostedZones`) are not modelled yet; skipped, so names do not resolve from this snapshot".to_owned()
+    } else if LATER.contains(&key) {
+        format!("`{key}` is not modelled yet; skipped (noted once for the snapshot)")
+    } else {
+        format!("unknown key `{key}`: not AWS CLI output that vpcnet reads; skipped (noted once for the snapshot)")
+    }
+}
+
+/// Reads one key's list into `out`, saying what cannot be read.
 fn take<'a, T: Deserialize<'a>>(
-    b: &mut NetworkBuilder,
-    files: &[FileInfo],
+    said: &mut Vec<Said>,
+    path: &str,
     out: &mut Vec<At<T>>,
     file: usize,
     key: Key,
     value: &'a RawValue,
 ) -> Option<usize> {
-    let path = &files[file].path;
     let items = match lenient::list::<T>(value.get()) {
         Ok(items) => items,
         Err(_) => {
@@ -603,7 +650,9 @@ fn take<'a, T: Deserialize<'a>>(
                 kind_of(value.get())
             );
             let loc = Location::pointer(Some(path), format!("/{}", key.name()));
-            b.report(Diagnostic::error("BAD_SHAPE", msg).at(Some(loc)));
+            said.push(Said::Finding(
+                Diagnostic::error("BAD_SHAPE", msg).at(Some(loc)),
+            ));
             return None;
         }
     };
@@ -616,7 +665,9 @@ fn take<'a, T: Deserialize<'a>>(
                 let msg = format!("{} skipped: {}", key.noun(), e.message);
                 let ptr = format!("/{}/{index}{}", key.name(), e.pointer);
                 let loc = Location::pointer(Some(path), ptr);
-                b.report(Diagnostic::error("AWS_INVALID", msg).at(Some(loc)));
+                said.push(Said::Finding(
+                    Diagnostic::error("AWS_INVALID", msg).at(Some(loc)),
+                ));
             }
         }
     }

@@ -1,15 +1,21 @@
-//! The snapshot directory: `aws_configs/[accounts/<account>/]<region>/*.json`, read in
-//! sorted order so that the same directory always loads the same way. A
+//! The snapshot directory: `aws_configs/[accounts/<account>/]<region>/*.json`, listed
+//! in sorted order so that the same directory always loads the same way. A
 //! `collection.json` beside the region folders (written by `vpcnet-aws-collect`) lists
 //! the calls that failed while collecting; each becomes a note.
+//!
+//! Listing does not read the files: each is read when the load needs it
+//! ([`read`]), so that a large snapshot is never in memory all at once. Only loose
+//! files are read here, because their text says which region they describe.
 
+use std::borrow::Cow;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use vpcnet_model::{Diagnostic, Location, NetworkBuilder};
+use vpcnet_model::{Diagnostic, Location};
 
-use crate::{pos, SnapshotError, SnapshotFile};
+use crate::load::{Body, Found, Source};
+use crate::{pos, SnapshotError};
 
 /// The `aws_configs` directory of a snapshot: `dir/aws_configs`, or `dir` itself when
 /// that is what it is called.
@@ -48,12 +54,10 @@ fn is_json(name: &str) -> bool {
     name.to_ascii_lowercase().ends_with(".json")
 }
 
-/// Every file of the snapshot under `root`, read. Err only when `root` itself cannot
-/// be listed; everything else that cannot be read is reported and skipped.
-pub(crate) fn collect(
-    b: &mut NetworkBuilder,
-    root: &Path,
-) -> Result<Vec<SnapshotFile>, SnapshotError> {
+/// Every file of the snapshot under `root`, and every finding about the layout, in
+/// the order met. Err only when `root` itself cannot be listed; everything else that
+/// cannot be listed is reported and skipped.
+pub(crate) fn collect(root: &Path) -> Result<Vec<Found<'static>>, SnapshotError> {
     let top = entries(root).map_err(|source| SnapshotError::Unreadable {
         path: root.to_path_buf(),
         source,
@@ -64,25 +68,24 @@ pub(crate) fn collect(
     for (name, path) in top {
         if path.is_dir() {
             if name == "accounts" {
-                accounts(b, &path, &mut out);
+                accounts(&mut out, &path);
             } else {
-                region(b, &path, None, &name, &mut out);
+                region(&mut out, &path, None, &name);
             }
         } else if name == "collection.json" {
-            collection(b, &path);
+            collection(&mut out, &path);
         } else if is_json(&name) && !has_folders {
             loose = true;
         } else {
             // Beside region folders, a loose file is a stray.
-            outside(b, &path, &name);
+            outside(&mut out, &path, &name);
         }
     }
     if loose {
         // Files straight under `aws_configs/`, with no region folders (as many
         // hand-made snapshots have them), describe one region; the availability zones
         // they name say which.
-        let mut files = Vec::new();
-        region(b, root, None, "", &mut files);
+        let files = loose_files(&mut out, root);
         let inferred = infer_region(&files);
         let (name, how) = match &inferred {
             Some(r) => (r.clone(), "from the availability zones they name"),
@@ -94,22 +97,28 @@ pub(crate) fn collect(
         let msg = format!(
             "files directly under `aws_configs/` are read as one region, `{name}` ({how}); use `aws_configs/<region>/` to say so"
         );
-        b.report(Diagnostic::note("REGION_INFERRED", msg).at(file_loc(root)));
-        for mut f in files {
-            f.region = name.clone();
-            out.push(f);
+        out.push(Found::Finding(
+            Diagnostic::note("REGION_INFERRED", msg).at(file_loc(root)),
+        ));
+        for (path, text) in files {
+            out.push(Found::File(Source {
+                path,
+                account: None,
+                region: name.clone(),
+                body: Body::Text(Cow::Owned(text)),
+            }));
         }
     }
     Ok(out)
 }
 
 /// The region of the first `"AvailabilityZone": "us-east-1a"` (or `"RegionName"`) in
-/// the files, without parsing them.
-fn infer_region(files: &[SnapshotFile]) -> Option<String> {
-    for f in files {
+/// the files (shown path, text), without parsing them.
+fn infer_region(files: &[(String, String)]) -> Option<String> {
+    for (_, text) in files {
         for key in ["\"RegionName\"", "\"AvailabilityZone\""] {
-            let Some(at) = f.text.find(key) else { continue };
-            let rest = &f.text[at + key.len()..];
+            let Some(at) = text.find(key) else { continue };
+            let rest = &text[at + key.len()..];
             let rest = rest
                 .trim_start()
                 .strip_prefix(':')?
@@ -149,7 +158,7 @@ struct FailedCall {
 
 /// Notes each failed call of a collection; a record that cannot be read is ignored
 /// (it describes the collection, not the network).
-fn collection(b: &mut NetworkBuilder, path: &Path) {
+fn collection(out: &mut Vec<Found<'_>>, path: &Path) {
     let Ok(text) = fs::read_to_string(path) else {
         return;
     };
@@ -162,61 +171,92 @@ fn collection(b: &mut NetworkBuilder, path: &Path) {
             f.call, f.account, f.region, f.error
         );
         let loc = Location::pointer(Some(&shown(path)), format!("/failed_calls/{i}"));
-        b.report(Diagnostic::note("COLLECTION_FAILED_CALL", msg).at(Some(loc)));
+        out.push(Found::Finding(
+            Diagnostic::note("COLLECTION_FAILED_CALL", msg).at(Some(loc)),
+        ));
     }
 }
 
-fn accounts(b: &mut NetworkBuilder, dir: &Path, out: &mut Vec<SnapshotFile>) {
+fn accounts(out: &mut Vec<Found<'_>>, dir: &Path) {
     let list = match entries(dir) {
         Ok(l) => l,
-        Err(e) => return unreadable(b, dir, &e),
+        Err(e) => return unreadable(out, dir, &e),
     };
     for (account, path) in list {
         if !path.is_dir() {
-            outside(b, &path, &account);
+            outside(out, &path, &account);
             continue;
         }
         let regions = match entries(&path) {
             Ok(l) => l,
             Err(e) => {
-                unreadable(b, &path, &e);
+                unreadable(out, &path, &e);
                 continue;
             }
         };
         for (name, rpath) in regions {
             if rpath.is_dir() {
-                region(b, &rpath, Some(&account), &name, out);
+                region(out, &rpath, Some(&account), &name);
             } else {
-                outside(b, &rpath, &name);
+                outside(out, &rpath, &name);
             }
         }
     }
 }
 
 /// A file where no region folder says which region it describes.
-fn outside(b: &mut NetworkBuilder, path: &Path, name: &str) {
+fn outside(out: &mut Vec<Found<'_>>, path: &Path, name: &str) {
     if !is_json(name) {
         return;
     }
     let msg = "file is not in a region folder (`aws_configs/<region>/` or `aws_configs/accounts/<account>/<region>/`); skipped";
-    b.report(Diagnostic::warning("FILE_OUTSIDE_REGION", msg).at(file_loc(path)));
+    out.push(Found::Finding(
+        Diagnostic::warning("FILE_OUTSIDE_REGION", msg).at(file_loc(path)),
+    ));
 }
 
-fn unreadable(b: &mut NetworkBuilder, path: &Path, e: &std::io::Error) {
+fn unreadable(out: &mut Vec<Found<'_>>, path: &Path, e: &std::io::Error) {
+    out.push(Found::Finding(cannot_read(path, e)));
+}
+
+fn cannot_read(path: &Path, e: &std::io::Error) -> Diagnostic {
     let msg = format!("cannot read: {e}; skipped");
-    b.report(Diagnostic::error("FILE_UNREADABLE", msg).at(file_loc(path)));
+    Diagnostic::error("FILE_UNREADABLE", msg).at(file_loc(path))
 }
 
-fn region(
-    b: &mut NetworkBuilder,
+/// The JSON files of a region folder, listed; other files are noted and skipped.
+fn region(out: &mut Vec<Found<'_>>, dir: &Path, account: Option<&str>, region: &str) {
+    each_json(out, dir, |out, path| {
+        out.push(Found::File(Source {
+            path: shown(&path),
+            account: account.map(str::to_owned),
+            region: region.to_owned(),
+            body: Body::Disk(path),
+        }));
+    });
+}
+
+/// The JSON files straight under `aws_configs/`, read (shown path, text): what they
+/// say decides their region.
+fn loose_files(out: &mut Vec<Found<'_>>, dir: &Path) -> Vec<(String, String)> {
+    let mut texts = Vec::new();
+    each_json(out, dir, |out, path| match read(&path) {
+        Ok(text) => texts.push((shown(&path), text)),
+        Err(d) => out.push(Found::Finding(d)),
+    });
+    texts
+}
+
+/// Calls `f` for each `.json` file of a folder in name order; other files are noted
+/// in their place.
+fn each_json(
+    out: &mut Vec<Found<'_>>,
     dir: &Path,
-    account: Option<&str>,
-    region: &str,
-    out: &mut Vec<SnapshotFile>,
+    mut f: impl FnMut(&mut Vec<Found<'_>>, PathBuf),
 ) {
     let list = match entries(dir) {
         Ok(l) => l,
-        Err(e) => return unreadable(b, dir, &e),
+        Err(e) => return unreadable(out, dir, &e),
     };
     for (name, path) in list {
         if path.is_dir() || name == "collection.json" {
@@ -224,41 +264,48 @@ fn region(
         }
         if !is_json(&name) {
             let msg = "not a `.json` file; skipped";
-            b.report(Diagnostic::note("FILE_SKIPPED", msg).at(file_loc(&path)));
+            out.push(Found::Finding(
+                Diagnostic::note("FILE_SKIPPED", msg).at(file_loc(&path)),
+            ));
             continue;
         }
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                unreadable(b, &path, &e);
-                continue;
-            }
-        };
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let valid = e.utf8_error().valid_up_to();
-                let bytes = e.into_bytes();
-                let before = String::from_utf8_lossy(&bytes[..valid]);
-                let line = before.matches('\n').count() as u32 + 1;
-                let msg = format!(
-                    "file is not UTF-8 text (invalid byte at offset {valid}); nothing in it was loaded"
-                );
-                let loc = Location {
-                    file: Some(shown(&path)),
-                    pointer: None,
-                    line: Some(line),
-                    column: Some(pos::column_at(&before, before.len())),
-                };
-                b.report(Diagnostic::error("FILE_NOT_UTF8", msg).at(Some(loc)));
-                continue;
-            }
-        };
-        out.push(SnapshotFile {
-            path: shown(&path),
-            account: account.map(str::to_owned),
-            region: region.to_owned(),
-            text,
-        });
+        f(out, path);
     }
 }
+
+/// The text of a snapshot file, or the finding that says why it cannot be had.
+pub(crate) fn read(path: &Path) -> Result<String, Diagnostic> {
+    let bytes = fs::read(path).map_err(|e| cannot_read(path, &e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let before = String::from_utf8_lossy(&bytes[..valid]);
+        let line = before.matches('\n').count() as u32 + 1;
+        let msg = format!(
+            "file is not UTF-8 text (invalid byte at offset {valid}); nothing in it was loaded"
+        );
+        let loc = Location {
+            file: Some(shown(path)),
+            pointer: None,
+            line: Some(line),
+            column: Some(pos::column_at(&before, before.len())),
+        };
+        Diagnostic::error("FILE_NOT_UTF8", msg).at(Some(loc))
+    })
+}
+
+/// The first bytes of a file, enough to see its first key; `None` when it cannot be
+/// read (reading it whole will say why).
+pub(crate) fn head(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    fs::File::open(path)
+        .ok()?
+        .take(HEAD)
+        .read_to_end(&mut out)
+        .ok()?;
+    Some(out)
+}
+
+/// How much of a file [`head`] reads.
+const HEAD: u64 = 256;
