@@ -887,3 +887,40 @@ fn peering_lets_resolve(
         Some((p, allowed))
     })
 }
+
+/// MagicDNS, as a mesh node's Tailscale client (100.100.100.100) answers: a node's
+/// MagicDNS name, or its host name under the tailnet's, gives its mesh address. `None`
+/// when the name is not a node's (the question then goes to the VPC's resolver).
+pub fn resolve_magic_dns(net: &Network, name: &str) -> Option<Resolution> {
+    let tailnet = net.tailnet()?;
+    let wanted = dns_name(name).ok()?;
+    let suffix = dns_name(&tailnet.name).ok();
+    let n = net.tailnet_node_ids().find(|n| {
+        let node = net.tailnet_node(*n);
+        let fqdn = node.fqdn.as_deref().and_then(|f| dns_name(f).ok());
+        let short = node
+            .meta
+            .name
+            .as_deref()
+            .zip(suffix.as_deref())
+            .and_then(|(h, s)| dns_name(&format!("{h}.{s}")).ok());
+        fqdn.as_deref() == Some(wanted.as_str()) || short.as_deref() == Some(wanted.as_str())
+    })?;
+    let node = net.tailnet_node(n);
+    let addr = *node.addrs.first()?;
+    Some(Resolution {
+        name: wanted.clone(),
+        rtype: RecordType::A,
+        vpc: None,
+        steps: vec![DnsStep {
+            component: Component::Resource(AnyIdx::TailnetNode(n)),
+            name: wanted,
+            detail: format!(
+                "MagicDNS (100.100.100.100) answers for node {}: A {addr}",
+                node.meta.label()
+            ),
+        }],
+        answers: vec![IpAddr::V4(addr)],
+        failure: None,
+    })
+}

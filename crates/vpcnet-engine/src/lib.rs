@@ -21,7 +21,8 @@ mod trace;
 
 pub use code::Code;
 pub use dns::{
-    looks_like_dns_name, resolve_name, resolver_ip, DnsFailure, DnsStep, Resolution, MAX_CHAIN,
+    looks_like_dns_name, resolve_magic_dns, resolve_name, resolver_ip, DnsFailure, DnsStep,
+    Resolution, MAX_CHAIN,
 };
 pub use eval::is_internet_routable;
 pub use packet::Packet;

@@ -1703,7 +1703,16 @@ pub fn trace_name_with(net: &Network, q: &Query, name: &str, opts: &TraceOptions
         Endpoint::Interface { eni, .. } => Some(net.vpc_of_eni(eni)),
         Endpoint::Internet { .. } | Endpoint::Site { .. } | Endpoint::Node { .. } => None,
     };
-    let res = resolve_name(net, vpc, name, RecordType::A);
+    // A mesh node asks MagicDNS first (its client answers for the tailnet's names).
+    let on_mesh = match q.from {
+        Endpoint::Interface { eni, .. } => net.tailnet_node_of_eni(eni).is_some(),
+        Endpoint::Node { .. } => true,
+        _ => false,
+    };
+    let res = on_mesh
+        .then(|| crate::dns::resolve_magic_dns(net, name))
+        .flatten()
+        .unwrap_or_else(|| resolve_name(net, vpc, name, RecordType::A));
     let question = Packet {
         src: q.from.ip(),
         dst: vpc.map_or(Ipv4Addr::UNSPECIFIED, |v| resolver_ip(net, v)),

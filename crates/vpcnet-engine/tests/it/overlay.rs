@@ -184,3 +184,18 @@ fn export_keeps_the_tailnet() {
         );
     }
 }
+
+#[test]
+fn magic_dns_names_lead_to_mesh_addresses() {
+    let n = example();
+    let t = to_name(&n, "alice-laptop", "orchestrator-dev.example.com", 22);
+    assert_eq!(verdict(&t), "TAILSCALE_ACL_DENY on forward");
+    assert!(render(&n, &t).contains("MagicDNS (100.100.100.100) answers for node orchestrator-dev"));
+    let open = variant(
+        "      dst: [\"10.0.0.0/16:22\", \"10.1.0.0/16:22\"]",
+        "      dst: [\"10.0.0.0/16:22\", \"10.1.0.0/16:22\", \"100.64.0.0/10:22\"]",
+    );
+    let t = to_name(&open, "alice-laptop", "orchestrator-dev.example.com", 22);
+    assert_eq!(verdict(&t), "REACHABLE", "{}", render(&open, &t));
+    assert_eq!(t.query.to_ip.to_string(), "100.119.26.88");
+}
