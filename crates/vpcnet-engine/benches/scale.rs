@@ -8,6 +8,10 @@
 //!   endpoints are resolved once, outside the timed loop.
 //! - `trace/example_*`: the same kind of trace on the small built-in `cross-vpc`
 //!   example, as the baseline a large network is compared with.
+//! - `trace_constructs/*`: traces through everything beyond peering, on the built-in
+//!   examples: a DNS name, PrivateLink, a network load balancer, a proxy, an
+//!   inter-region peering and an application load balancer; peered transit gateways;
+//!   the Tailscale mesh with SNAT.
 //!
 //! ```text
 //! CARGO_TARGET_DIR=/work/target-gen cargo bench -p vpcnet-engine --bench scale
@@ -19,7 +23,9 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
-use vpcnet_engine::{resolve_destination, resolve_source, trace, Query};
+use vpcnet_engine::{
+    resolve_destination, resolve_source, trace, trace_name_with, Query, TraceOptions,
+};
 use vpcnet_model::{Network, NetworkBuilder, Severity};
 use vpcnet_spec::generate::{generate, GenerateOptions};
 use vpcnet_spec::raw::Spec;
@@ -170,5 +176,54 @@ fn trace_benches(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, trace_benches, load_benches);
+fn construct_benches(c: &mut Criterion) {
+    let cross = load_checked(vpcnet_spec::examples::CROSS_VPC);
+    let obs = load_checked(vpcnet_spec::examples::OBSERVABILITY);
+    let named = |net: &Network, from: &str, name: &str, port: u16| {
+        let mut q = query(net, from, "10.0.0.1", 6, port);
+        q.to_ip = std::net::Ipv4Addr::UNSPECIFIED;
+        let opts = TraceOptions {
+            host: Some(name.to_owned()),
+        };
+        let t = trace_name_with(net, &q, name, &opts);
+        assert!(t.reachable(), "{from} -> {name}");
+        (q, opts)
+    };
+    let cases = [
+        (
+            "privatelink_nlb_proxy_peering_alb",
+            &obs,
+            named(&obs, "agent-1", "metrics.observability.internal", 80),
+            "metrics.observability.internal",
+        ),
+        (
+            "privatelink_nlb_proxy_tgw_peering_alb",
+            &obs,
+            named(&obs, "agent-2", "traces.observability.internal", 80),
+            "traces.observability.internal",
+        ),
+        (
+            "tailscale_subnet_routers_snat",
+            &cross,
+            named(
+                &cross,
+                "orchestrator-dev",
+                "sso.shared.example.internal",
+                443,
+            ),
+            "sso.shared.example.internal",
+        ),
+    ];
+    let mut g = c.benchmark_group("trace_constructs");
+    g.warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    for (label, net, (q, opts), name) in &cases {
+        g.bench_function(*label, |b| {
+            b.iter(|| trace_name_with(net, black_box(q), name, opts))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, trace_benches, construct_benches, load_benches);
 criterion_main!(benches);
