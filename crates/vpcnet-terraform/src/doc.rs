@@ -41,6 +41,8 @@ pub(crate) struct DataRes<'a> {
     pub(crate) index: Option<&'a Value>,
     /// Its attribute values; `None` when Terraform reads it only at apply.
     pub(crate) values: Option<&'a Value>,
+    /// JSON pointer of the data source object.
+    pub(crate) ptr: String,
 }
 
 /// A finding made while reading the tree, before lowering.
@@ -62,7 +64,8 @@ pub(crate) struct Doc<'a> {
     pub(crate) res: Vec<Res<'a>>,
     pub(crate) data_sources: usize,
     /// Data sources whose values may stand in for references (`data.aws_vpc.x.id`):
-    /// those read while planning (in `prior_state`) and those read at apply.
+    /// those read while planning (in `prior_state`) and those read at apply; for a
+    /// state or a prior state, those it holds (their prefix lists are read).
     pub(crate) data: Vec<DataRes<'a>>,
     /// Whether unknown values may be linked through `configuration` (the planned
     /// network of a plan only: the prior state knows its values).
@@ -140,12 +143,16 @@ impl<'a> Doc<'a> {
         if d.use_config {
             // Data sources read while planning keep their values in the prior state;
             // those in the planned values are read at apply.
-            if let Some(m) = root.pointer("/prior_state/values/root_module") {
-                d.data_tree(m, &[], false, 0);
+            let prior = "/prior_state/values/root_module";
+            if let Some(m) = root.pointer(prior) {
+                d.data_tree(m, prior, &[], false, 0);
             }
             if let Some(m) = module {
-                d.data_tree(m, &[], true, 0);
+                d.data_tree(m, ptr, &[], true, 0);
             }
+        } else if let Some(m) = module {
+            // A state, or the prior state of a plan: what Terraform read is there.
+            d.data_tree(m, ptr, &[], false, 0);
         }
         Ok(d)
     }
@@ -289,12 +296,21 @@ impl<'a> Doc<'a> {
 
     /// Collects the data sources of a module tree, quietly: the tree is read for
     /// resources elsewhere, which reports its shape.
-    fn data_tree(&mut self, m: &'a Value, scope: &[String], deferred: bool, depth: usize) {
-        for r in m
+    fn data_tree(
+        &mut self,
+        m: &'a Value,
+        ptr: &str,
+        scope: &[String],
+        deferred: bool,
+        depth: usize,
+    ) {
+        for (k, r) in m
             .get("resources")
             .and_then(Value::as_array)
             .map(Vec::as_slice)
             .unwrap_or_default()
+            .iter()
+            .enumerate()
         {
             let s = |k: &str| r.get(k).and_then(Value::as_str);
             let (Some("data"), Some(ty), Some(name)) = (s("mode"), s("type"), s("name")) else {
@@ -306,17 +322,20 @@ impl<'a> Doc<'a> {
                 name,
                 index: r.get("index").filter(|v| !v.is_null()),
                 values: r.get("values").filter(|v| !deferred && v.is_object()),
+                ptr: format!("{ptr}/resources/{k}"),
             });
         }
         if depth > 64 {
             return;
         }
         let parent = scope.join(".");
-        for c in m
+        for (k, c) in m
             .get("child_modules")
             .and_then(Value::as_array)
             .map(Vec::as_slice)
             .unwrap_or_default()
+            .iter()
+            .enumerate()
         {
             let Some(addr) = c.get("address").and_then(Value::as_str) else {
                 continue;
@@ -328,7 +347,13 @@ impl<'a> Doc<'a> {
             };
             let mut s = scope.to_vec();
             s.push(seg.to_owned());
-            self.data_tree(c, &s, deferred, depth + 1);
+            self.data_tree(
+                c,
+                &format!("{ptr}/child_modules/{k}"),
+                &s,
+                deferred,
+                depth + 1,
+            );
         }
     }
 

@@ -53,6 +53,15 @@
 //! VPN site's address ranges are taken from what the input says of the customer
 //! network; what BGP learns is known only at run time, and is said.
 //!
+//! VPC endpoints, load balancers and endpoint services are read with what AWS makes
+//! of them at apply, stood for and said: a gateway endpoint's route to its service's
+//! prefix list (whose CIDRs come from a prefix list data source the plan read, or from
+//! a state), the interfaces of interface endpoints and load balancers (one per subnet,
+//! at the lowest free address, as for an instance whose address AWS picks), a load
+//! balancer's DNS name in AWS's form, so that records aliasing it resolve, and an
+//! endpoint service's name, so that an interface endpoint in another account naming
+//! it reaches its network load balancer once the connection is accepted.
+//!
 //! Every resource type vpcnet does not model is listed once in a `NOT_MODELLED` note
 //! with its addresses. Findings go into the builder located by file and JSON pointer;
 //! `Err` is only for text that is not Terraform JSON at all or an unsupported format.

@@ -1,15 +1,19 @@
 //! Resources to model, in an order where every reference points backwards: VPCs (with
 //! their CIDR associations and the external VPCs on the far side of peerings), prefix
-//! lists, internet gateways, network ACLs, route tables, security groups, subnets and
-//! their associations, instances and interfaces, NAT gateways, peerings, transit
-//! gateways ([`tgw`]), then routes and security group rules, and last Route 53
-//! ([`dns`]), whose records name addresses of everything before.
+//! lists (those the input read as data sources too), internet gateways, network ACLs,
+//! route tables, security groups, subnets and their associations, instances and
+//! interfaces, NAT gateways, peerings, transit gateways ([`tgw`]), load balancers and
+//! endpoint services ([`lb`]), VPC endpoints ([`endpoint`]), then routes and security
+//! group rules, and last Route 53 ([`dns`]), whose records name addresses and load
+//! balancer DNS names of everything before.
 //!
 //! Everything is joined by id strings: ids Terraform printed, or synthetic ones
 //! ([`crate::refs`]), so a reference works the same whether it was known in the plan
 //! or linked through the configuration.
 
 mod dns;
+mod endpoint;
+mod lb;
 mod tgw;
 
 use std::collections::{HashMap, HashSet};
@@ -82,6 +86,23 @@ const MODELLED: &[&str] = &[
     "aws_ec2_transit_gateway_vpc_attachment_accepter",
     "aws_ec2_transit_gateway_peering_attachment",
     "aws_ec2_transit_gateway_peering_attachment_accepter",
+    "aws_vpc_endpoint",
+    "aws_vpc_endpoint_route_table_association",
+    "aws_vpc_endpoint_subnet_association",
+    "aws_vpc_endpoint_security_group_association",
+    "aws_vpc_endpoint_service",
+    "aws_vpc_endpoint_service_allowed_principal",
+    "aws_vpc_endpoint_connection_accepter",
+    "aws_lb",
+    "aws_alb",
+    "aws_lb_listener",
+    "aws_alb_listener",
+    "aws_lb_listener_rule",
+    "aws_alb_listener_rule",
+    "aws_lb_target_group",
+    "aws_alb_target_group",
+    "aws_lb_target_group_attachment",
+    "aws_alb_target_group_attachment",
     // `aws_vpn_connection` (with its `aws_customer_gateway` and
     // `aws_vpn_connection_route`s) is modelled when it attaches to a transit gateway,
     // and marked so there; one to a virtual private gateway is not.
@@ -605,6 +626,8 @@ impl Lower<'_, '_, '_> {
             );
         }
         self.transit_gateways();
+        self.load_balancing();
+        self.vpc_endpoints();
         self.add_routes();
         self.sg_rules();
         self.dns();
@@ -749,6 +772,23 @@ impl Lower<'_, '_, '_> {
                 }
                 self.used_ips
                     .extend(v.iter().filter_map(|s| s.parse::<Ipv4Addr>().ok()));
+            }
+        }
+        // Addresses chosen for load balancers and interface endpoints.
+        for (tys, block, attr) in [
+            (
+                &["aws_lb", "aws_alb"][..],
+                "subnet_mapping",
+                "private_ipv4_address",
+            ),
+            (&["aws_vpc_endpoint"][..], "subnet_configuration", "ipv4"),
+        ] {
+            for i in self.of_type(tys) {
+                let ips: Vec<Ipv4Addr> = items(self.val(i, block))
+                    .iter()
+                    .filter_map(|m| text(m.get(attr)).and_then(|p| p.parse().ok()))
+                    .collect();
+                self.used_ips.extend(ips);
             }
         }
     }
@@ -1126,6 +1166,68 @@ impl Lower<'_, '_, '_> {
             let meta = self.meta(i, id);
             self.b.add_prefix_list(vpcnet_model::PrefixList {
                 meta,
+                list_name,
+                cidrs,
+            });
+        }
+        self.prefix_lists_read();
+    }
+
+    /// Prefix lists the input read as data sources (`aws_ec2_managed_prefix_list`,
+    /// `aws_prefix_list`), AWS-managed ones such as S3's among them, so that routes of
+    /// gateway endpoints and rules naming them match their CIDRs.
+    fn prefix_lists_read(&mut self) {
+        let d = self.d;
+        for x in &d.data {
+            let Some(v) = x.values else {
+                continue;
+            };
+            if !matches!(x.ty, "aws_ec2_managed_prefix_list" | "aws_prefix_list") {
+                continue;
+            }
+            let Some(id) = text(v.get("id")).or_else(|| text(v.get("prefix_list_id"))) else {
+                continue;
+            };
+            if self.b.network().by_id(&id).is_some() {
+                continue;
+            }
+            let mut addr: Vec<String> = x.scope.clone();
+            addr.push(format!("data.{}.{}", x.ty, x.name));
+            let addr = addr.join(".");
+            // `entries` of the EC2 data source, `cidr_blocks` of the older one.
+            let mut found: Vec<(String, String)> = Vec::new();
+            for (j, e) in items(v.get("entries")).iter().enumerate() {
+                if let Some(c) = text(e.get("cidr")) {
+                    found.push((c, format!("{}/values/entries/{j}/cidr", x.ptr)));
+                }
+            }
+            for (j, c) in items(v.get("cidr_blocks")).iter().enumerate() {
+                if let Some(c) = text(Some(c)) {
+                    found.push((c, format!("{}/values/cidr_blocks/{j}", x.ptr)));
+                }
+            }
+            let mut cidrs: Vec<Ipv4Net> = Vec::new();
+            for (c, p) in found {
+                if c.contains(':') {
+                    continue;
+                }
+                match c.parse::<Ipv4Net>() {
+                    Ok(n) if !cidrs.contains(&n.trunc()) => cidrs.push(n.trunc()),
+                    Ok(_) => {}
+                    Err(_) => {
+                        let msg = format!("`{c}` of `{addr}` is not an IPv4 CIDR");
+                        self.say(Severity::Error, "BAD_CIDR", &p, msg);
+                    }
+                }
+            }
+            let list_name = text(v.get("name")).unwrap_or_else(|| id.clone());
+            self.b.add_prefix_list(vpcnet_model::PrefixList {
+                meta: Meta {
+                    id,
+                    name: Some(list_name.clone()),
+                    tags: Vec::new(),
+                    origin: self.loc(&x.ptr),
+                },
                 list_name,
                 cidrs,
             });
@@ -2022,8 +2124,21 @@ impl Lower<'_, '_, '_> {
     /// documentation ranges (RFC 5737), so that paths through it can be followed; the
     /// note on `i` says so. `None` (said) when all 762 are taken.
     fn placeholder_public(&mut self, i: usize, what: &str, why: &str) -> Option<Ipv4Addr> {
-        const POOLS: [[u8; 3]; 3] = [[203, 0, 113], [198, 51, 100], [192, 0, 2]];
         let p = self.vptr(i, "public_ip");
+        self.placeholder_public_at(i, what, why, &p, Some("public_ip"))
+    }
+
+    /// [`Self::placeholder_public`] said at `p`, standing in for attribute `attr` of `i`
+    /// when there is one.
+    fn placeholder_public_at(
+        &mut self,
+        i: usize,
+        what: &str,
+        why: &str,
+        p: &str,
+        attr: Option<&str>,
+    ) -> Option<Ipv4Addr> {
+        const POOLS: [[u8; 3]; 3] = [[203, 0, 113], [198, 51, 100], [192, 0, 2]];
         for [a, b, c] in POOLS {
             for d in 1..=254u8 {
                 let ip = Ipv4Addr::new(a, b, c, d);
@@ -2033,32 +2148,25 @@ impl Lower<'_, '_, '_> {
                 let msg = format!(
                     "the public address of {what} is known only after apply; `{ip}`, from the documentation range `{a}.{b}.{c}.0/24`, stands for it so that paths through it can be followed (the real address differs){why}"
                 );
-                self.say(Severity::Note, "PUBLIC_IP_PLACEHOLDER", &p, msg);
-                self.r.stand_in(i, "public_ip", ip.to_string());
+                self.say(Severity::Note, "PUBLIC_IP_PLACEHOLDER", p, msg);
+                if let Some(attr) = attr {
+                    self.r.stand_in(i, attr, ip.to_string());
+                }
                 return Some(ip);
             }
         }
         let msg = format!(
             "the public address of {what} is known only after apply, and every placeholder address of the documentation ranges is taken; it is left without one{why}"
         );
-        self.say(Severity::Note, "PUBLIC_IP_UNKNOWN", &p, msg);
+        self.say(Severity::Note, "PUBLIC_IP_UNKNOWN", p, msg);
         None
     }
 
     /// An address for an interface whose address AWS picks at apply: the lowest free
     /// one in its subnet.
     fn assign_ip(&mut self, i: usize, subnet: SubnetIdx) -> Option<Ipv4Addr> {
-        let s = self.b.network().subnet(subnet);
-        let (cidr, vpc) = (s.cidr, s.vpc);
-        let base = u32::from(cidr.network());
-        let size = 1u64 << (32 - u32::from(cidr.prefix_len()));
-        for off in 4..size.saturating_sub(1).min(65536) {
-            let ip = Ipv4Addr::from(base.wrapping_add(off as u32));
-            if self.used_ips.contains(&ip) || self.b.network().eni_by_private_ip(vpc, ip).is_some()
-            {
-                continue;
-            }
-            self.used_ips.insert(ip);
+        let cidr = self.b.network().subnet(subnet).cidr;
+        if let Some(ip) = self.free_ip(subnet) {
             let msg = format!(
                 "the private address of `{}` is picked by AWS at apply; `{ip}`, the lowest free address of its subnet `{cidr}`, stands for it",
                 self.addr(i)
@@ -2082,6 +2190,24 @@ impl Lower<'_, '_, '_> {
         );
         let p = self.ptr(i);
         self.say(Severity::Error, "SUBNET_FULL", &p, msg);
+        None
+    }
+
+    /// The lowest free address of a subnet, taken; `None` when the subnet is full.
+    fn free_ip(&mut self, subnet: SubnetIdx) -> Option<Ipv4Addr> {
+        let s = self.b.network().subnet(subnet);
+        let (cidr, vpc) = (s.cidr, s.vpc);
+        let base = u32::from(cidr.network());
+        let size = 1u64 << (32 - u32::from(cidr.prefix_len()));
+        for off in 4..size.saturating_sub(1).min(65536) {
+            let ip = Ipv4Addr::from(base.wrapping_add(off as u32));
+            if self.used_ips.contains(&ip) || self.b.network().eni_by_private_ip(vpc, ip).is_some()
+            {
+                continue;
+            }
+            self.used_ips.insert(ip);
+            return Some(ip);
+        }
         None
     }
 

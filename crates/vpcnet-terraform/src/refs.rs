@@ -55,6 +55,11 @@ pub(crate) fn id_prefix(ty: &str) -> &'static str {
         | "aws_ec2_transit_gateway_peering_attachment_accepter" => "tgw-attach",
         "aws_ec2_transit_gateway_route_table" => "tgw-rtb",
         "aws_vpc_endpoint" => "vpce",
+        "aws_vpc_endpoint_service" => "vpce-svc",
+        "aws_lb" | "aws_alb" => "lb",
+        "aws_lb_target_group" | "aws_alb_target_group" => "tg",
+        "aws_lb_listener" | "aws_alb_listener" => "listener",
+        "aws_lb_listener_rule" | "aws_alb_listener_rule" => "listener-rule",
         "aws_vpn_gateway" => "vgw",
         "aws_customer_gateway" => "cgw",
         "aws_vpn_connection" => "vpn",
@@ -71,7 +76,8 @@ pub(crate) fn id_prefix(ty: &str) -> &'static str {
 /// main route table, default network ACL and default security group, an instance's
 /// or NAT gateway's network interface, an Elastic IP's allocation, a transit
 /// gateway's default route table (one table for association and propagation, made
-/// when either is enabled), a VPN connection's transit gateway attachment.
+/// when either is enabled), a VPN connection's transit gateway attachment, the ARN of
+/// a load balancer, target group, listener or rule (which is its id).
 pub(crate) fn synthetic_attr(r: &Res<'_>, a: &str) -> Option<String> {
     let addr = &r.addr;
     let str_of = |k: &str| r.values.get(k).and_then(Value::as_str);
@@ -109,6 +115,18 @@ pub(crate) fn synthetic_attr(r: &Res<'_>, a: &str) -> Option<String> {
         }
         // A zone's id is its `zone_id`.
         ("aws_route53_zone", "zone_id") => format!("zone-tf-{addr}"),
+        // Elastic Load Balancing ids are ARNs.
+        (
+            "aws_lb"
+            | "aws_alb"
+            | "aws_lb_target_group"
+            | "aws_alb_target_group"
+            | "aws_lb_listener"
+            | "aws_alb_listener"
+            | "aws_lb_listener_rule"
+            | "aws_alb_listener_rule",
+            "arn",
+        ) => format!("{}-tf-{addr}", id_prefix(r.ty)),
         _ => return None,
     })
 }
@@ -173,7 +191,16 @@ fn fits(a: &str, v: &str) -> bool {
         "network_interface_id" => starts(&["eni-"]),
         "instance_id" => starts(&["i-"]),
         "egress_only_gateway_id" => starts(&["eigw-"]),
-        "vpc_endpoint_id" => starts(&["vpce-"]),
+        "vpc_endpoint_id" => starts(&["vpce-"]) && !starts(&["vpce-svc-"]),
+        "vpc_endpoint_service_id" => starts(&["vpce-svc-"]),
+        "target_group_arn" => starts(&["arn:", "tg-"]),
+        "load_balancer_arn" | "network_load_balancer_arns" | "gateway_load_balancer_arns" => {
+            starts(&["arn:", "lb-"])
+        }
+        "listener_arn" => starts(&["arn:", "listener-"]),
+        "route_table_ids" => starts(&["rtb-"]),
+        "security_group_ids" => starts(&["sg-"]),
+        "subnets" => starts(&["subnet-"]),
         "carrier_gateway_id" => starts(&["cagw-"]),
         "local_gateway_id" => starts(&["lgw-"]),
         "core_network_arn" => starts(&["arn:"]),
@@ -672,6 +699,36 @@ fn navigate<'v>(mut v: &'v Value, path: &[&str]) -> Option<&'v Value> {
     Some(v)
 }
 
+/// The configuration's blocks whose constant arguments agree with `item` (a block
+/// of the values; the two lists are not in the same order for sets).
+fn agreeing<'v>(blocks: &'v [Value], item: &Value) -> Vec<&'v Value> {
+    blocks
+        .iter()
+        .filter(|b| {
+            b.as_object().is_some_and(|o| {
+                o.iter().all(|(k, e)| match e.get("constant_value") {
+                    Some(c) => item.get(k).is_none_or(|x| x == c),
+                    None => true,
+                })
+            })
+        })
+        .collect()
+}
+
+/// The objects at `path` below `v`, through every element of each list on the way.
+fn descend<'v>(v: &'v Value, path: &[&str], out: &mut Vec<&'v Value>) {
+    match (v, path.split_first()) {
+        (Value::Array(items), _) => items.iter().for_each(|x| descend(x, path, out)),
+        (Value::Object(_), None) => out.push(v),
+        (Value::Object(o), Some((head, rest))) => {
+            if let Some(n) = o.get(*head) {
+                descend(n, rest, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 impl<'d, 'a> Refs<'d, 'a> {
     pub(crate) fn new(doc: &'d Doc<'a>) -> Self {
         let mut by_name: HashMap<(String, String, String), Vec<usize>> = HashMap::new();
@@ -889,6 +946,77 @@ impl<'d, 'a> Refs<'d, 'a> {
         t.render(fallback)
     }
 
+    /// Every value of attribute `a` of the blocks at `path` inside `item` of a list of
+    /// blocks (`default_action[j]` → `forward` → `target_group` → `arn`): what
+    /// Terraform printed and, where that is unknown in the planned network of a plan,
+    /// what the matching block of the configuration links, kept when it can be a
+    /// `kind` (see [`fits`]). Nested sets are not paired element by element: the
+    /// values come in no particular order.
+    pub(crate) fn block_deep(
+        &self,
+        i: usize,
+        block: &str,
+        item: &Value,
+        path: &[&str],
+        a: &str,
+        kind: &str,
+    ) -> Vec<String> {
+        self.steps.set(0);
+        let Some(r) = self.res(i) else {
+            return Vec::new();
+        };
+        let mut leaves = Vec::new();
+        descend(item, path, &mut leaves);
+        let mut out = Vec::new();
+        let mut open = leaves.is_empty();
+        for x in &leaves {
+            match x.get(a) {
+                Some(v) if !v.is_null() => strings(v, &mut out),
+                _ => open = true,
+            }
+        }
+        if !(self.doc.use_config && open) {
+            return dedup(out);
+        }
+        let cfg = self.doc.config_resource(&r.scope, r.ty, r.name);
+        let Some(Value::Array(blocks)) = cfg
+            .and_then(|c| c.get("expressions"))
+            .and_then(|e| e.get(block))
+        else {
+            return dedup(out);
+        };
+        let exprs_of = |b: &'a Value| {
+            let mut found = Vec::new();
+            descend(b, path, &mut found);
+            found
+                .into_iter()
+                .filter_map(|x| x.get(a))
+                .collect::<Vec<&'a Value>>()
+        };
+        let candidates = agreeing(blocks, item);
+        let pick = if candidates.len() == 1 {
+            candidates.first().copied()
+        } else {
+            candidates
+                .into_iter()
+                .find(|b| exprs_of(b).iter().any(|e| e.get("references").is_some()))
+        };
+        let ctx = Ctx {
+            scope: r.scope.clone(),
+            key: r.index.cloned(),
+            for_each: cfg.and_then(|c| c.get("for_each_expression")),
+            want: Want::Any,
+            field: None,
+            origin: None,
+        };
+        let mut trail = Trail::default();
+        for e in pick.map(exprs_of).unwrap_or_default() {
+            let linked = self.expr(&ctx, e, 1, &mut trail);
+            out.extend(linked.into_iter().filter(|v| fits(kind, v)));
+        }
+        dedup(out)
+    }
+
     fn block_attr_at(
         &self,
         i: usize,
@@ -942,15 +1070,7 @@ impl<'d, 'a> Refs<'d, 'a> {
                 // The configuration's blocks are not in the order of the (set)
                 // values: match the block whose constant arguments agree with this
                 // item.
-                let agrees = |b: &Value| {
-                    b.as_object().is_some_and(|o| {
-                        o.iter().all(|(k, e)| match e.get("constant_value") {
-                            Some(c) => item.get(k).is_none_or(|x| x == c),
-                            None => true,
-                        })
-                    })
-                };
-                let candidates: Vec<&Value> = blocks.iter().filter(|b| agrees(b)).collect();
+                let candidates = agreeing(blocks, item);
                 let pick = if candidates.len() == 1 {
                     candidates.first().copied()
                 } else {

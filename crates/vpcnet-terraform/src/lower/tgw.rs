@@ -143,7 +143,7 @@ impl Lower<'_, '_, '_> {
 
     /// A value that is neither given nor linked: said when it is unknown until apply
     /// (the provider's default is assumed) or of the wrong kind.
-    fn assumed(&mut self, i: usize, attr: &str, what: &str, default: &str) {
+    pub(super) fn assumed(&mut self, i: usize, attr: &str, what: &str, default: &str) {
         let p = self.vptr(i, attr);
         if self.r.unknown_at(i, &format!("/{attr}")) {
             let why = self
@@ -177,7 +177,7 @@ impl Lower<'_, '_, '_> {
     }
 
     /// A boolean argument, or the provider's default.
-    fn flag(&mut self, i: usize, attr: &str, default: bool) -> bool {
+    pub(super) fn flag(&mut self, i: usize, attr: &str, default: bool) -> bool {
         if let Some(b) = boolean(self.val(i, attr)) {
             return b;
         }

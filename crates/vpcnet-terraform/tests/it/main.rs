@@ -2,6 +2,7 @@
 
 mod blocks;
 mod broken;
+mod endpoints_lb;
 mod ipv6;
 mod links;
 mod public_ips;

@@ -2,13 +2,14 @@
 //! by a value of another type, and both networks of the result load. Every value
 //! would take half a minute in a debug build; the fuzz target `tf_load` covers the
 //! rest at random. The hand-written plans that link through modules, `for_each` and
-//! locals are mutated at every other value, the larger transit gateway plan at every
-//! third.
+//! locals are mutated at every other value, the larger transit gateway plan and the
+//! plan of endpoints, load balancers and PrivateLink at every third.
 
 use serde_json::Value;
 use vpcnet_model::NetworkBuilder;
 use vpcnet_terraform::{load_into, Which};
 
+use crate::endpoints_lb::endpoints_lb_plan;
 use crate::links::{for_each_over_a_module, rules_through_locals};
 use crate::support::data;
 use crate::tgw::tgw_plan;
@@ -103,5 +104,19 @@ fn every_value_of_the_transit_gateway_plan_replaced_still_loads() {
     let mut b = NetworkBuilder::new();
     load_into(&mut b, "plan.json", &text, Which::Planned).expect("the plan loads");
     assert_eq!(b.finish().0.transit_gateways().len(), 2);
+    values_replaced_still_load(&text, 3);
+}
+
+#[test]
+fn every_value_of_the_endpoints_and_load_balancers_plan_replaced_still_loads() {
+    let text = endpoints_lb_plan(true, "arn:aws:iam::222222222222:root");
+    // Unchanged, the plan is read into endpoints, load balancers and a service, so the
+    // mutations reach them.
+    let mut b = NetworkBuilder::new();
+    load_into(&mut b, "plan.json", &text, Which::Planned).expect("the plan loads");
+    let net = b.finish().0;
+    assert_eq!(net.load_balancers().len(), 2);
+    assert_eq!(net.vpc_endpoints().len(), 4);
+    assert_eq!(net.endpoint_services().len(), 1);
     values_replaced_still_load(&text, 3);
 }

@@ -501,6 +501,7 @@ fn bad_values_are_reported_at_their_pointers() {
         .cloned()
         .collect();
     expect![[r#"
+        error BAD_VALUE #/planned_values/root_module/resources/10/values/subnets: `aws_lb.web` names no subnet (`subnets` or `subnet_mapping`); the load balancer is left out
         note VPC_NOT_IN_INPUT #/planned_values/root_module/resources/1/values/vpc/0/vpc_id: `aws_route53_zone.ok` associates private zone `ok.internal` with VPC `vpc-0123abcd`, which is not in the input; the association is kept by id, and that VPC's queries are not modelled
         error BAD_DNS_NAME #/planned_values/root_module/resources/2/values/name: zone name of `aws_route53_zone.bad`: `bad name.internal` has the character ` `; the zone and its records are left out
         error BAD_VALUE #/planned_values/root_module/resources/3/values/records/1: `not-an-ip` of `aws_route53_record.not_ip` is not an IPv4 address; the record is left out
@@ -517,7 +518,6 @@ fn bad_values_are_reported_at_their_pointers() {
         error RULE_WITHOUT_TARGETS #/planned_values/root_module/resources/13: forwarding rule `rslvr-rr-tf-aws_route53_resolver_rule.ports` for `y.example.com` has no target resolvers
         warning RULE_NOT_MODELLED #/planned_values/root_module/resources/14/values/domain_name: `aws_route53_resolver_rule.everything` forwards every name (`.`); vpcnet's Resolver rules match a domain and the names under it, so this one is left out, and names no more specific rule or private zone holds are not shown forwarded
         warning UNKNOWN_REFERENCE #/planned_values/root_module/resources/15/values/resolver_rule_id: `resolver_rule_id` of `aws_route53_resolver_rule_association.shared` names Resolver rule `rslvr-rr-0shared`, which is not in the input; the association is left out
-        note NOT_MODELLED #/planned_values/root_module/resources/10: `aws_lb` is not modelled; 1 resource left out: `aws_lb.web`
     "#]]
     .assert_eq(&render(&found));
     let zone = &l.net.hosted_zones()[0];

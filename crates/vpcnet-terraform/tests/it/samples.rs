@@ -5,7 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use vpcnet_model::Severity;
+use vpcnet_engine::{resolve_source, trace_name, Component, Query};
+use vpcnet_model::{AnyIdx, EndpointKind, LbKind, Network, Severity};
 use vpcnet_terraform::{is_terraform_json, TfKind, Which};
 
 use crate::support::{load_text, tr, verdict};
@@ -125,7 +126,7 @@ fn sample_findings_are_listed() {
         let l = load_text(&name, &text, Which::Planned);
         let errors = l.at_least(Severity::Warning).len();
         println!(
-            "== {} — {} VPCs, {} subnets, {} route tables, {} SGs, {} ENIs, {} peerings; {} modelled, {} warnings/errors",
+            "== {} — {} VPCs, {} subnets, {} route tables, {} SGs, {} ENIs, {} peerings, {} endpoints, {} load balancers; {} modelled, {} warnings/errors",
             f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
             l.net.vpcs().len(),
             l.net.subnets().len(),
@@ -133,6 +134,8 @@ fn sample_findings_are_listed() {
             l.net.security_groups().len(),
             l.net.interfaces().len(),
             l.net.peerings().len(),
+            l.net.vpc_endpoints().len(),
+            l.net.load_balancers().len(),
             l.report.modelled.len(),
             errors,
         );
@@ -255,4 +258,111 @@ fn the_terraform_0_12_transit_gateway_sample_loads_its_gateway() {
         .diags
         .iter()
         .any(|d| d.code == "UNRESOLVED_REFERENCE" && d.message.contains("Terraform 0.12.20")));
+}
+
+/// Endpoint and load balancing types the importer models are never reported as not
+/// modelled (the classic `aws_elb` is not one of them).
+#[test]
+fn no_sample_leaves_an_endpoint_or_a_load_balancer_out() {
+    for f in sample_files() {
+        let text = std::fs::read_to_string(&f).expect("readable");
+        for which in [Which::Planned, Which::Prior] {
+            let l = load_text(&f.display().to_string(), &text, which);
+            for (ty, _) in &l.report.not_modelled {
+                assert!(
+                    !["aws_lb", "aws_alb", "aws_vpc_endpoint"]
+                        .iter()
+                        .any(|p| ty.starts_with(p)),
+                    "{}: `{ty}` left out",
+                    f.display()
+                );
+            }
+        }
+    }
+}
+
+fn query(n: &Network, from: &str, port: u16) -> Query {
+    Query {
+        from: resolve_source(n, from).expect("source"),
+        to_ip: std::net::Ipv4Addr::UNSPECIFIED,
+        expect: None,
+        protocol: 6,
+        src_port: 49152,
+        dst_port: port,
+        icmp_type: 8,
+        icmp_code: 0,
+    }
+}
+
+/// An internet-facing application load balancer in the public subnets of the
+/// `terraform-aws-modules/vpc` module, forwarding to two instances in the private
+/// ones; its ARN, DNS name and addresses are known only after apply.
+#[test]
+fn the_internet_reaches_the_instances_through_the_load_balancer_sample() {
+    let l = sample("Gendalfx__Terraform_Epam/tf-plan.json");
+    assert!(l.at_least(Severity::Warning).is_empty(), "{}", l.findings());
+    let n = &l.net;
+    let [lb] = n.load_balancers() else {
+        panic!("one load balancer: {:?}", n.load_balancers());
+    };
+    assert_eq!((lb.kind, lb.internal), (LbKind::Application, false));
+    let [listener] = lb.listeners.as_slice() else {
+        panic!("one listener: {:?}", lb.listeners);
+    };
+    let group = n.target_group(listener.default_target_group.expect("it forwards"));
+    assert_eq!(group.targets.len(), 2);
+    // Its DNS name, made up as AWS would make it, answers its placeholder public
+    // addresses; the instances are reached on 80 only.
+    let name = lb.dns_name.clone().expect("a DNS name");
+    assert!(name.ends_with(".eu-west-1.elb.amazonaws.com"), "{name}");
+    let t = trace_name(n, &query(n, "internet", 80), &name);
+    assert_eq!(verdict(&t), "REACHABLE");
+    let last = &t.forward.hops.last().expect("hops").component;
+    assert!(
+        matches!(last, Component::Resource(AnyIdx::Interface(e))
+            if matches!(n.interface(*e).owner, vpcnet_model::InterfaceOwner::Instance(_))),
+        "{last:?}"
+    );
+    assert_eq!(
+        verdict(&trace_name(n, &query(n, "internet", 443), &name)),
+        "ENI_SG_RULES_MISMATCH on forward"
+    );
+}
+
+/// Interface endpoints for Session Manager (`ssm`, `ssmmessages`, `ec2messages`) in
+/// two spoke VPCs, with private DNS and a group of their own, made by a module under
+/// `for_each`; their subnets come through the `aws-ia/vpc` module's outputs.
+#[test]
+fn the_spokes_reach_session_manager_through_their_interface_endpoints() {
+    let l = sample("gjkraken__aws-site-to-site-vpn-private-ip-vpn/terraform__plan.json");
+    let n = &l.net;
+    assert_eq!(n.vpc_endpoints().len(), 6);
+    for e in n.vpc_endpoints() {
+        assert_eq!(e.kind, EndpointKind::Interface, "{e:?}");
+        assert!(e.private_dns && e.is_available(), "{e:?}");
+        assert_eq!(e.enis.len(), 1, "{e:?}");
+    }
+    for (from, prefix) in [
+        ("spoke-vpc-a-instance-1-tgw-dx-private-ip-vpn", "10.66.4."),
+        ("spoke-vpc-b-instance-1-tgw-dx-private-ip-vpn", "10.66.5."),
+    ] {
+        for service in ["ssm", "ssmmessages", "ec2messages"] {
+            let name = format!("{service}.eu-central-1.amazonaws.com");
+            let t = trace_name(n, &query(n, from, 443), &name);
+            assert_eq!(verdict(&t), "REACHABLE", "{from} -> {name}");
+            assert!(
+                t.query.to_ip.to_string().starts_with(prefix),
+                "{from} -> {name}: {}",
+                t.query.to_ip
+            );
+        }
+        assert_eq!(
+            verdict(&trace_name(
+                n,
+                &query(n, from, 80),
+                "ssm.eu-central-1.amazonaws.com"
+            )),
+            "ENI_SG_RULES_MISMATCH on forward"
+        );
+    }
 }
