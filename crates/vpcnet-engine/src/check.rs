@@ -50,15 +50,20 @@ pub fn check(net: &Network) -> Vec<Diagnostic> {
 /// Paths that rest on one appliance or one Availability Zone, with the flows they
 /// would cut.
 fn single_points(net: &Network, out: &mut Vec<Diagnostic>) {
+    let mut users_of: std::collections::HashMap<
+        vpcnet_model::RouteTableIdx,
+        Vec<vpcnet_model::SubnetIdx>,
+    > = std::collections::HashMap::new();
+    for s in net.subnet_ids() {
+        if let Some(rt) = net.effective_route_table(s) {
+            users_of.entry(rt).or_default().push(s);
+        }
+    }
     for rt_idx in net.route_table_ids() {
         let rt = net.route_table(rt_idx);
-        let users: Vec<vpcnet_model::SubnetIdx> = net
-            .subnet_ids()
-            .filter(|s| net.effective_route_table(*s) == Some(rt_idx))
-            .collect();
-        if users.is_empty() {
+        let Some(users) = users_of.get(&rt_idx) else {
             continue;
-        }
+        };
         let names = |subnets: &[vpcnet_model::SubnetIdx]| -> String {
             subnets
                 .iter()
@@ -89,7 +94,7 @@ fn single_points(net: &Network, out: &mut Vec<Diagnostic>) {
                         format!(
                             "route table `{}` sends {dest} to appliance `{label}` in {az} alone: if it fails, traffic to {dest} from {} stops (a route has one target; consider one appliance per AZ with its own route table, or a Gateway Load Balancer)",
                             rt.meta.label(),
-                            names(&users)
+                            names(users)
                         ),
                     )
                     .at(r.origin.clone().or(rt.meta.origin.clone())),

@@ -179,6 +179,7 @@ impl NetworkBuilder {
         self.note_account(&vpc.account.clone());
         self.net.vpcs.push(vpc);
         self.net.vpc_peerings.push(Vec::new());
+        self.net.vpc_subnets.push(Vec::new());
         self.net.vpc_igw.push(None);
         Some(idx)
     }
@@ -392,11 +393,10 @@ impl NetworkBuilder {
             self.refuse("SUBNET_BAD_SIZE", &subnet.meta.origin, msg);
             return None;
         }
-        if let Some(other) = self
-            .net
-            .subnets
+        if let Some(other) = self.net.vpc_subnets[subnet.vpc.index()]
             .iter()
-            .find(|s| s.vpc == subnet.vpc && overlaps(s.cidr, subnet.cidr))
+            .map(|s| &self.net.subnets[s.index()])
+            .find(|s| overlaps(s.cidr, subnet.cidr))
         {
             let msg = format!(
                 "subnet `{label}` CIDR `{}` overlaps subnet `{}` (`{}`)",
@@ -411,6 +411,7 @@ impl NetworkBuilder {
         if !self.register(&subnet.meta, AnyIdx::Subnet(idx)) {
             return None;
         }
+        self.net.vpc_subnets[subnet.vpc.index()].push(idx);
         self.net.subnets.push(subnet);
         Some(idx)
     }

@@ -607,6 +607,7 @@ pub struct Network {
     pub(crate) private_ip: HashMap<(VpcIdx, Ipv4Addr), EniIdx>,
     pub(crate) public_ip: HashMap<Ipv4Addr, (EniIdx, Ipv4Addr)>,
     pub(crate) vpc_peerings: Vec<Vec<PeeringIdx>>,
+    pub(crate) vpc_subnets: Vec<Vec<SubnetIdx>>,
     pub(crate) vpc_igw: Vec<Option<IgwIdx>>,
     pub(crate) nat_of_eni: HashMap<EniIdx, NatIdx>,
     pub(crate) endpoint_of_eni: HashMap<EniIdx, VpcEndpointIdx>,
@@ -739,6 +740,11 @@ impl Network {
     /// The interface and private address a public IP maps onto.
     pub fn eni_by_public_ip(&self, ip: Ipv4Addr) -> Option<(EniIdx, Ipv4Addr)> {
         self.public_ip.get(&ip).copied()
+    }
+
+    /// The subnets of a VPC, in arena order.
+    pub fn subnets_of(&self, vpc: VpcIdx) -> &[SubnetIdx] {
+        &self.vpc_subnets[vpc.index()]
     }
 
     /// The peering connections a VPC is part of.
