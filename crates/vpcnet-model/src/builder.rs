@@ -9,6 +9,7 @@ use crate::dns::{
     dns_name, HostedZone, RecordSet, RecordType, ResolverRule, ResolverRuleKind, ZoneKind,
 };
 use crate::endpoint::VpcEndpoint;
+use crate::flowlog::FlowLog;
 use crate::index::AnyIdx;
 use crate::lb::{EndpointService, LbKind, LoadBalancer, TargetGroup};
 use crate::net::*;
@@ -1186,6 +1187,35 @@ impl NetworkBuilder {
             self.net.node_of_eni.insert(e, idx);
         }
         self.net.tailnet_nodes.push(node);
+        Some(idx)
+    }
+}
+
+impl NetworkBuilder {
+    /// Adds a flow log. Refused when what it watches is not a VPC, subnet, interface,
+    /// transit gateway or attachment.
+    pub fn add_flow_log(&mut self, log: FlowLog) -> Option<FlowLogIdx> {
+        if !matches!(
+            log.resource,
+            AnyIdx::Vpc(_)
+                | AnyIdx::Subnet(_)
+                | AnyIdx::Interface(_)
+                | AnyIdx::TransitGateway(_)
+                | AnyIdx::TgwAttachment(_)
+        ) {
+            let msg = format!(
+                "flow log `{}` watches a {}; flow logs watch VPCs, subnets, interfaces and transit gateways",
+                log.meta.label(),
+                log.resource.kind()
+            );
+            self.refuse("FLOW_LOG_RESOURCE", &log.meta.origin, msg);
+            return None;
+        }
+        let idx = FlowLogIdx(self.net.flow_logs.len() as u32);
+        if !self.register(&log.meta, AnyIdx::FlowLog(idx)) {
+            return None;
+        }
+        self.net.flow_logs.push(log);
         Some(idx)
     }
 }

@@ -1,8 +1,8 @@
 //! A handle to any kind of resource, for lookups by id or name.
 
 use crate::net::{
-    EndpointServiceIdx, EniIdx, IgwIdx, InstanceIdx, LbIdx, NaclIdx, NatIdx, PeeringIdx,
-    PrefixListIdx, ResolverRuleIdx, RouteTableIdx, SgIdx, SubnetIdx, TailnetNodeIdx,
+    EndpointServiceIdx, EniIdx, FlowLogIdx, IgwIdx, InstanceIdx, LbIdx, NaclIdx, NatIdx,
+    PeeringIdx, PrefixListIdx, ResolverRuleIdx, RouteTableIdx, SgIdx, SubnetIdx, TailnetNodeIdx,
     TargetGroupIdx, TgwAttachmentIdx, TgwIdx, TgwRouteTableIdx, VpcEndpointIdx, VpcIdx, ZoneIdx,
 };
 
@@ -51,6 +51,8 @@ pub enum AnyIdx {
     EndpointService(EndpointServiceIdx),
     /// A node of the overlay mesh.
     TailnetNode(TailnetNodeIdx),
+    /// A flow log.
+    FlowLog(FlowLogIdx),
 }
 
 impl AnyIdx {
@@ -78,6 +80,7 @@ impl AnyIdx {
             AnyIdx::TargetGroup(_) => "target-group",
             AnyIdx::EndpointService(_) => "vpc-endpoint-service",
             AnyIdx::TailnetNode(_) => "tailnet-node",
+            AnyIdx::FlowLog(_) => "flow-log",
         }
     }
 }
@@ -125,4 +128,5 @@ from_idx! {
     TargetGroupIdx => TargetGroup,
     EndpointServiceIdx => EndpointService,
     TailnetNodeIdx => TailnetNode,
+    FlowLogIdx => FlowLog,
 }

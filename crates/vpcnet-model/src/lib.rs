@@ -30,6 +30,7 @@ pub use builder::is_reserved;
 mod diag;
 mod dns;
 mod endpoint;
+mod flowlog;
 mod index;
 mod lb;
 mod net;
@@ -44,6 +45,7 @@ pub use dns::{
     Routing, ZoneKind,
 };
 pub use endpoint::{EndpointKind, VpcEndpoint};
+pub use flowlog::{FlowLog, FlowTraffic};
 pub use index::AnyIdx;
 pub use lb::{
     EndpointService, LbKind, Listener, ListenerRule, LoadBalancer, Target, TargetGroup, TargetType,

@@ -8,6 +8,7 @@ use ipnet::{Ipv4Net, Ipv6Net};
 use crate::diag::Location;
 use crate::dns::{is_within, HostedZone, ResolverRule, ZoneKind};
 use crate::endpoint::VpcEndpoint;
+use crate::flowlog::FlowLog;
 use crate::index::AnyIdx;
 use crate::lb::{EndpointService, LoadBalancer, TargetGroup};
 use crate::overlay::{Tailnet, TailnetNode};
@@ -75,6 +76,8 @@ idx! {
     EndpointServiceIdx,
     /// A node of the overlay mesh in a [`Network`].
     TailnetNodeIdx,
+    /// A flow log in a [`Network`].
+    FlowLogIdx,
 }
 
 /// What every resource carries: its AWS id, its `Name` tag, its tags and its origin.
@@ -601,6 +604,7 @@ pub struct Network {
     pub(crate) endpoint_services: Vec<EndpointService>,
     pub(crate) tailnet: Option<Tailnet>,
     pub(crate) tailnet_nodes: Vec<TailnetNode>,
+    pub(crate) flow_logs: Vec<FlowLog>,
     // Indices, kept in step by the builder.
     pub(crate) by_id: HashMap<String, AnyIdx>,
     pub(crate) by_name: HashMap<String, Vec<AnyIdx>>,
@@ -658,6 +662,7 @@ accessors! {
     target_groups, target_group, target_groups: TargetGroupIdx => TargetGroup;
     endpoint_services, endpoint_service, endpoint_services: EndpointServiceIdx => EndpointService;
     tailnet_nodes, tailnet_node, tailnet_nodes: TailnetNodeIdx => TailnetNode;
+    flow_logs, flow_log, flow_logs: FlowLogIdx => FlowLog;
 }
 
 macro_rules! iter_idx {
@@ -692,6 +697,7 @@ iter_idx! {
     target_group_ids, target_groups: TargetGroupIdx;
     endpoint_service_ids, endpoint_services: EndpointServiceIdx;
     tailnet_node_ids, tailnet_nodes: TailnetNodeIdx;
+    flow_log_ids, flow_logs: FlowLogIdx;
 }
 
 impl Network {
@@ -806,6 +812,7 @@ impl Network {
             AnyIdx::TargetGroup(i) => &self.target_group(i).meta,
             AnyIdx::EndpointService(i) => &self.endpoint_service(i).meta,
             AnyIdx::TailnetNode(i) => &self.tailnet_node(i).meta,
+            AnyIdx::FlowLog(i) => &self.flow_log(i).meta,
         }
     }
 

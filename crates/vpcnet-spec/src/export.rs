@@ -102,6 +102,21 @@ pub fn from_network(net: &Network) -> Spec {
             .collect(),
         dns: dns(net),
         tailnet: tailnet(net),
+        flow_logs: net
+            .flow_logs()
+            .iter()
+            .map(|f| {
+                FlowLogSpec {
+                    name: f.meta.name.clone().unwrap_or_else(|| f.meta.id.clone()),
+                    id: Some(f.meta.id.clone()),
+                    resource: net.meta(f.resource).id.clone(),
+                    traffic: Some(f.traffic.as_str().to_owned()),
+                    destination: f.destination.clone(),
+                    format: f.format.clone(),
+                }
+                .into()
+            })
+            .collect(),
     }
 }
 

@@ -319,6 +319,7 @@ impl Generator {
             endpoint_services: Vec::new(),
             dns: DnsSpec::default(),
             tailnet: None,
+            flow_logs: Vec::new(),
         }
     }
 

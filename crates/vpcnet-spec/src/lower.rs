@@ -6,11 +6,12 @@ use std::str::FromStr;
 
 use ipnet::{Ipv4Net, Ipv6Net};
 use vpcnet_model::{
-    Account, Diagnostic, EniIdx, Forwarding, IcmpMatch, InstanceIdx, Interface, InterfaceOwner,
-    InternetGateway, L4Match, Location, Meta, NaclEntry, NaclIdx, NatConnectivity, NatIdx,
-    NetworkAcl, NetworkBuilder, Peering, PeeringIdx, PeeringStatus, PortRange, PrefixList,
-    PrefixListIdx, PrivateIp, Protocol, Route, RouteDest, RouteTable, RouteTableIdx, RouteTarget,
-    RuleAction, SecurityGroup, SgIdx, SgPeer, SgRule, Subnet, SubnetIdx, Vpc, VpcIdx,
+    Account, AnyIdx, Diagnostic, EniIdx, FlowTraffic, Forwarding, IcmpMatch, InstanceIdx,
+    Interface, InterfaceOwner, InternetGateway, L4Match, Location, Meta, NaclEntry, NaclIdx,
+    NatConnectivity, NatIdx, NetworkAcl, NetworkBuilder, Peering, PeeringIdx, PeeringStatus,
+    PortRange, PrefixList, PrefixListIdx, PrivateIp, Protocol, Route, RouteDest, RouteTable,
+    RouteTableIdx, RouteTarget, RuleAction, SecurityGroup, SgIdx, SgPeer, SgRule, Subnet,
+    SubnetIdx, Vpc, VpcIdx,
 };
 
 use crate::lenient::Lenient;
@@ -113,6 +114,7 @@ fn collect_ids(spec: &Spec, out: &mut HashSet<String>) {
     }
     ok(&spec.dns.zones).for_each(|z| add(&z.id));
     ok(&spec.endpoint_services).for_each(|x| add(&x.id));
+    ok(&spec.flow_logs).for_each(|x| add(&x.id));
     for t in ok(&spec.transit_gateways) {
         add(&t.id);
         ok(&t.route_tables).for_each(|x| add(&x.id));
@@ -369,6 +371,63 @@ impl<'a> Lowerer<'a> {
         if let Some(t) = &spec.tailnet {
             self.tailnet(t);
         }
+        for (f, ptr) in self.items(&spec.flow_logs, "/flow_logs") {
+            self.flow_log(f, &ptr);
+        }
+    }
+
+    fn flow_log(&mut self, f: &FlowLogSpec, ptr: &str) {
+        let net = self.b.network();
+        let resource = net.by_id(&f.resource).or_else(|| {
+            let named: Vec<AnyIdx> = net
+                .by_name(&f.resource)
+                .iter()
+                .copied()
+                .filter(|i| {
+                    matches!(
+                        i,
+                        AnyIdx::Vpc(_)
+                            | AnyIdx::Subnet(_)
+                            | AnyIdx::Interface(_)
+                            | AnyIdx::TransitGateway(_)
+                    )
+                })
+                .collect();
+            (named.len() == 1).then(|| named[0])
+        });
+        let Some(resource) = resource else {
+            self.error(
+                "UNKNOWN_REFERENCE",
+                &format!("{ptr}/resource"),
+                format!(
+                    "no VPC, subnet, interface or transit gateway `{}` (or several: use an id)",
+                    f.resource
+                ),
+            );
+            return;
+        };
+        let traffic = match f.traffic.as_deref() {
+            None => FlowTraffic::All,
+            Some(t) => match FlowTraffic::parse(t) {
+                Some(x) => x,
+                None => {
+                    self.error(
+                        "BAD_VALUE",
+                        &format!("{ptr}/traffic"),
+                        format!("traffic `{t}` is not ACCEPT, REJECT or ALL"),
+                    );
+                    return;
+                }
+            },
+        };
+        let meta = self.meta(&f.id, "fl", "", &f.name, &Tags::new(), ptr);
+        self.b.add_flow_log(vpcnet_model::FlowLog {
+            meta,
+            resource,
+            traffic,
+            destination: f.destination.clone(),
+            format: f.format.clone(),
+        });
     }
 
     fn vpc_first_pass(&mut self, v: &VpcSpec, ptr: &str) -> Scope {

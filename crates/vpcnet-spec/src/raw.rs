@@ -48,6 +48,9 @@ pub struct Spec {
     /// An overlay mesh (Tailscale) over the VPCs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tailnet: Option<TailnetSpec>,
+    /// VPC flow logs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flow_logs: Vec<Lenient<FlowLogSpec>>,
 }
 
 /// Account and region for resources that do not name their own.
@@ -1132,4 +1135,26 @@ pub struct TailnetAclSpec {
     /// `tcp`, `udp`, `icmp` or a number; default: TCP and UDP.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proto: Option<String>,
+}
+
+/// A VPC flow log.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FlowLogSpec {
+    /// Name.
+    pub name: String,
+    /// `fl-…`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// What it watches: a VPC, subnet, interface or transit gateway (name or id).
+    pub resource: String,
+    /// `ACCEPT`, `REJECT` or `ALL` (default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traffic: Option<String>,
+    /// Where it writes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
+    /// The record format, when not the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
 }

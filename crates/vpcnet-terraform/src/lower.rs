@@ -13,6 +13,7 @@
 
 mod dns;
 mod endpoint;
+mod flowlog;
 mod lb;
 mod tgw;
 
@@ -39,6 +40,7 @@ const DEFAULT_ACCOUNT: &str = "000000000000";
 
 /// The resource types this importer reads.
 const MODELLED: &[&str] = &[
+    "aws_flow_log",
     "aws_vpc",
     "aws_default_vpc",
     "aws_vpc_ipv4_cidr_block_association",
@@ -631,6 +633,7 @@ impl Lower<'_, '_, '_> {
         self.add_routes();
         self.sg_rules();
         self.dns();
+        self.flow_logs();
         self.inferred();
         self.not_modelled();
     }
