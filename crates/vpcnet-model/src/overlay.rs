@@ -85,6 +85,11 @@ pub trait OverlayPolicy: fmt::Debug + Send + Sync {
     fn address_rules(&self) -> Option<&[AddressRule]> {
         None
     }
+
+    /// Whether it allows everything (no policy at all).
+    fn allows_all(&self) -> bool {
+        false
+    }
 }
 
 /// An access rule in address form, as a mesh's control plane hands it to nodes.
@@ -162,6 +167,10 @@ impl OverlayPolicy for AllowAll {
             reason: "no policy file: Tailscale's default policy allows all traffic".to_owned(),
             origin: None,
         }
+    }
+
+    fn allows_all(&self) -> bool {
+        true
     }
 }
 

@@ -145,6 +145,15 @@ fn tailnet(net: &Network) -> Option<TailnetSpec> {
             .into()
         })
         .collect();
+    // Never more access than the network has: a policy that cannot be written as
+    // address rules is exported as denying everything (`export_losses` says so).
+    if !t.policy.allows_all() && t.policy.address_rules().is_none() {
+        return Some(TailnetSpec {
+            name: t.name.clone(),
+            nodes,
+            acls: Some(Vec::new()),
+        });
+    }
     let acls = t.policy.address_rules().map(|rules| {
         rules
             .iter()
@@ -467,6 +476,23 @@ fn record(r: &RecordSet) -> RecordSpec {
         Routing::Other { policy } => spec.routing = Some(policy.clone()),
     }
     spec
+}
+
+/// What the spec of `net` cannot hold, as warnings for the person exporting it.
+pub fn export_losses(net: &Network) -> Vec<vpcnet_model::Diagnostic> {
+    let mut out = Vec::new();
+    if let Some(t) = net.tailnet() {
+        if !t.policy.allows_all() && t.policy.address_rules().is_none() {
+            out.push(vpcnet_model::Diagnostic::warning(
+                "NOT_EXPORTABLE",
+                format!(
+                    "the policy of tailnet `{}` cannot be written as address rules: the spec denies all mesh traffic; give the policy file alongside it",
+                    t.name
+                ),
+            ));
+        }
+    }
+    out
 }
 
 /// Unique names within a scope: the `Name` tag when free, else the id.

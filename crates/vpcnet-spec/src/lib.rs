@@ -26,7 +26,7 @@ use std::fmt;
 
 use vpcnet_model::{Diagnostic, Location, NetworkBuilder};
 
-pub use export::from_network;
+pub use export::{export_losses, from_network};
 pub use lenient::{ItemError, Lenient};
 pub use raw::Spec;
 

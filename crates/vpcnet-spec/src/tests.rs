@@ -262,3 +262,52 @@ fn export_round_trips_a_generated_network() {
     let spec = crate::generate::generate(&crate::generate::GenerateOptions { vpcs: 12, seed: 3 });
     assert_round_trip(&to_json(&spec));
 }
+
+/// A mesh policy that cannot be written as address rules is exported as denying all
+/// mesh traffic, and said to be lost; no policy at all stays "allow everything".
+#[test]
+fn a_policy_export_cannot_write_is_never_widened() {
+    #[derive(Debug)]
+    struct Opaque;
+    impl vpcnet_model::OverlayPolicy for Opaque {
+        fn decide(
+            &self,
+            _: &vpcnet_model::TailnetNode,
+            _: std::net::Ipv4Addr,
+            _: u8,
+            _: u16,
+        ) -> vpcnet_model::OverlayDecision {
+            vpcnet_model::OverlayDecision {
+                allowed: true,
+                reason: "opaque".to_owned(),
+                origin: None,
+            }
+        }
+    }
+    let (net, _) = load(examples::CROSS_VPC);
+    let mut b = vpcnet_model::NetworkBuilder::from_network(net);
+    b.set_tailnet(vpcnet_model::Tailnet {
+        name: "example.com".to_owned(),
+        policy: std::sync::Arc::new(Opaque),
+    });
+    let (net, _) = b.finish();
+    let spec = crate::from_network(&net);
+    assert_eq!(
+        spec.tailnet
+            .as_ref()
+            .and_then(|t| t.acls.as_ref())
+            .map(Vec::len),
+        Some(0)
+    );
+    let losses: Vec<&str> = crate::export_losses(&net).iter().map(|d| d.code).collect();
+    assert_eq!(losses, ["NOT_EXPORTABLE"]);
+
+    let mut b = vpcnet_model::NetworkBuilder::from_network(net);
+    b.set_tailnet(vpcnet_model::Tailnet {
+        name: "example.com".to_owned(),
+        policy: std::sync::Arc::new(vpcnet_model::AllowAll),
+    });
+    let (net, _) = b.finish();
+    assert!(crate::from_network(&net).tailnet.unwrap().acls.is_none());
+    assert!(crate::export_losses(&net).is_empty());
+}

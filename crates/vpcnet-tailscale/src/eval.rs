@@ -321,6 +321,11 @@ impl Tailnet {
         self.routes = routes;
     }
 
+    /// Routes in effect with the index of their device, in input order.
+    pub(crate) fn route_table(&self) -> &[(IpNet, usize)] {
+        &self.routes
+    }
+
     /// The policy, when a policy file was given.
     pub fn policy(&self) -> Option<&Policy> {
         self.policy.as_ref()

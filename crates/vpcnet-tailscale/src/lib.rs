@@ -9,6 +9,9 @@
 //! parse_users(file, text)   -> Vec<User>      GET /api/v2/tailnet/{t}/users (roles)
 //! Tailnet::new(policy, nodes)                 allows, approved_routes, router_for,
 //!                                             exit_nodes, run_tests
+//! load_into(builder, Inputs)                  the devices as mesh nodes on the
+//!                                             interfaces they run on, the policy as
+//!                                             the mesh's OverlayPolicy
 //! ```
 //!
 //! The design trade-off is between compiling the policy to address rules, as Tailscale's
@@ -19,7 +22,10 @@
 //! policy test whose source is "a device of `alice@example.com`", which exists only as
 //! an identity — so the policy's own `tests` run without a device list, as they do when
 //! Tailscale saves the policy. With a device list, tests that name a tag or user cover
-//! every device carrying it.
+//! every device carrying it. Only where a policy must be written in addresses (the
+//! spec's `tailnet.acls`, for `vpcnet export`) is it also compiled, for the known
+//! devices, as the control plane would (`compile.rs`); the tests hold the compiled
+//! rules to the evaluator's answers.
 //!
 //! What Tailscale documents, and this crate follows:
 //!
@@ -47,9 +53,11 @@
 #![deny(missing_docs)]
 
 mod asserts;
+mod compile;
 mod devices;
 mod eval;
 mod hujson;
+mod overlay;
 mod policy;
 mod selector;
 
@@ -60,6 +68,7 @@ pub use eval::{
     RouteMatch, RuleMatch, Source, Tailnet,
 };
 pub use hujson::SyntaxError;
+pub use overlay::{load_into, Doc, Host, Inputs, Stated};
 pub use policy::{
     AutoApprovers, Dst, Group, HostAlias, IpSet, IpSetOp, IpSetTarget, Policy, PolicyTest,
     RouteApprover, Rule, RuleKind, TagOwner, TestDst,
@@ -160,7 +169,12 @@ pub fn parse_users(file: &str, text: &str) -> Result<(Vec<User>, Vec<Diagnostic>
 /// the pointer goes further than the document. `None` when the text is not HuJSON.
 pub fn position(text: &str, pointer: &str) -> Option<(u32, u32)> {
     let root = hujson::parse(text).ok()?;
-    let mut at = &root;
+    Some(position_in(&root, pointer))
+}
+
+/// [`position`] in a document already read.
+pub(crate) fn position_in(root: &hujson::Val, pointer: &str) -> (u32, u32) {
+    let mut at = root;
     let mut pos = root.pos;
     for raw in pointer.split('/').skip(1) {
         let seg = raw.replace("~1", "/").replace("~0", "~");
@@ -183,7 +197,33 @@ pub fn position(text: &str, pointer: &str) -> Option<(u32, u32)> {
         at = v;
         pos = p;
     }
-    Some((pos.line, pos.col))
+    (pos.line, pos.col)
+}
+
+/// Fills in line and column for every finding located in `file` by pointer only,
+/// reading `text` once.
+pub fn locate(file: &str, text: &str, diags: &mut [Diagnostic]) {
+    let wanted = |d: &Diagnostic| {
+        d.location.as_ref().is_some_and(|l| {
+            l.line.is_none() && l.pointer.is_some() && l.file.as_deref() == Some(file)
+        })
+    };
+    if !diags.iter().any(wanted) {
+        return;
+    }
+    let Ok(root) = hujson::parse(text) else {
+        return;
+    };
+    for d in diags.iter_mut() {
+        if !wanted(d) {
+            continue;
+        }
+        if let Some(l) = d.location.as_mut() {
+            let (line, column) = position_in(&root, l.pointer.as_deref().unwrap_or(""));
+            l.line = Some(line);
+            l.column = Some(column);
+        }
+    }
 }
 
 /// The text after a byte-order mark, leading whitespace and comments.
@@ -200,11 +240,73 @@ fn body(text: &str) -> &str {
     }
 }
 
-/// A cheap look at `text`: whether it is an object (after comments) with a key only a
-/// tailnet policy file has (`acls`, `grants`, `tagOwners`, `autoApprovers`, `ssh`,
-/// `nodeAttrs`, or `groups` holding `group:` names), in any ASCII case, and is not
-/// Terraform JSON. It does not parse; [`parse_policy`] says what is wrong with a file
-/// that only looks right.
+/// The keys of the top-level object of HuJSON `text`, lower-cased, without reading
+/// the values: strings one level deep that a colon follows. Empty when the text is not
+/// an object. A linear scan that allocates only the keys, so that sniffing a large
+/// JSON document (a spec, a Terraform plan) stays cheap.
+fn top_level_keys(text: &str) -> Vec<String> {
+    let b = body(text).as_bytes();
+    let mut keys = Vec::new();
+    if b.first() != Some(&b'{') {
+        return keys;
+    }
+    let mut depth = 0usize;
+    let mut i = 0;
+    // The last string closed at depth 1, waiting to see whether a colon follows.
+    let mut pending: Option<(usize, usize)> = None;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                pending = (depth == 1).then_some((start, i.min(b.len())));
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b':' => {
+                if let Some((s, e)) = pending.take() {
+                    let key = String::from_utf8_lossy(&b[s..e]).to_ascii_lowercase();
+                    keys.push(key);
+                }
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                pending = None;
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                pending = None;
+                if depth == 0 {
+                    break;
+                }
+            }
+            c if c.is_ascii_whitespace() => {}
+            _ => pending = None,
+        }
+        i += 1;
+    }
+    keys
+}
+
+/// A cheap look at `text`: whether it is an object (after comments) with a top-level
+/// key only a tailnet policy file has (`acls`, `grants`, `tagOwners`, `autoApprovers`,
+/// `ssh`, `nodeAttrs`, or `groups` holding `group:` names), in any ASCII case, and is
+/// not Terraform JSON. A spec in JSON whose `tailnet` holds `acls` is not a policy: the
+/// key is not at the top. It does not parse; [`parse_policy`] says what is wrong with a
+/// file that only looks right.
 pub fn is_policy(text: &str) -> bool {
     let t = body(text);
     if !t.starts_with('{') {
@@ -214,29 +316,35 @@ pub fn is_policy(text: &str) -> bool {
     if lower.contains("\"format_version\"") {
         return false;
     }
+    let keys = top_level_keys(t);
+    let has = |k: &str| keys.iter().any(|x| x == k);
     [
-        "\"acls\"",
-        "\"grants\"",
-        "\"tagowners\"",
-        "\"autoapprovers\"",
-        "\"ssh\"",
-        "\"nodeattrs\"",
+        "acls",
+        "grants",
+        "tagowners",
+        "autoapprovers",
+        "ssh",
+        "nodeattrs",
     ]
     .iter()
-    .any(|k| lower.contains(k))
-        || (lower.contains("\"groups\"") && lower.contains("\"group:"))
+    .any(|k| has(k))
+        || (has("groups") && lower.contains("\"group:"))
 }
 
-/// A cheap look at `text`: whether it is a JSON object with `devices` and `addresses`,
-/// as the device list API returns it.
+/// A cheap look at `text`: whether it is a JSON object with a top-level `devices` and
+/// `addresses` in it, as the device list API returns it.
 pub fn is_device_list(text: &str) -> bool {
     let t = body(text);
-    t.starts_with('{') && t.contains("\"devices\"") && t.contains("\"addresses\"")
+    t.starts_with('{')
+        && t.contains("\"addresses\"")
+        && top_level_keys(t).iter().any(|k| k == "devices")
 }
 
-/// A cheap look at `text`: whether it is a JSON object with `users` and `loginName`,
-/// as the user list API returns it.
+/// A cheap look at `text`: whether it is a JSON object with a top-level `users` and
+/// `loginName` in it, as the user list API returns it.
 pub fn is_user_list(text: &str) -> bool {
     let t = body(text);
-    t.starts_with('{') && t.contains("\"users\"") && t.contains("\"loginName\"")
+    t.starts_with('{')
+        && t.contains("\"loginName\"")
+        && top_level_keys(t).iter().any(|k| k == "users")
 }

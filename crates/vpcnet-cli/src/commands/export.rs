@@ -14,6 +14,9 @@ pub(crate) fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         eprintln!("warning: the input has {errors} error(s); the spec holds what loaded");
     }
     let spec = vpcnet_spec::from_network(&loaded.network);
+    for d in vpcnet_spec::export_losses(&loaded.network) {
+        eprintln!("{}[{}]: {}", d.severity, d.code, d.message);
+    }
     write_spec(&spec, args.format, args.output.as_deref())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -3,4 +3,5 @@
 mod cli;
 #[cfg(feature = "aws")]
 mod snapshot;
+mod tailscale_inputs;
 mod tidy;

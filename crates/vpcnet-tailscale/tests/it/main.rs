@@ -4,6 +4,7 @@
 mod acls;
 mod devices;
 mod grants;
+mod overlay;
 mod read;
 mod regression;
 mod routes;
