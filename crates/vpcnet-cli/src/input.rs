@@ -403,37 +403,68 @@ fn locate_snapshot_files(diagnostics: &mut [Diagnostic], texts: &mut HashMap<Str
 
 /// A diagnostic for people: the message, where, and the line it points at.
 pub(crate) fn render_diagnostic(d: &Diagnostic, text: Option<&str>) -> String {
+    let src = d
+        .location
+        .as_ref()
+        .and_then(|l| l.line)
+        .zip(text)
+        .and_then(|(line, t)| t.lines().nth(line.saturating_sub(1) as usize));
+    render_located(d, src)
+}
+
+/// [`render_diagnostic`] with the source line already found.
+fn render_located(d: &Diagnostic, src: Option<&str>) -> String {
     let mut out = format!("{}[{}]: {}\n", d.severity, d.code, d.message);
     if let Some(loc) = &d.location {
         out.push_str(&format!("  --> {loc}\n"));
-        if let (Some(text), Some(line), Some(col)) = (text, loc.line, loc.column) {
-            if let Some(src) = text.lines().nth(line.saturating_sub(1) as usize) {
-                let num = line.to_string();
-                let pad = " ".repeat(num.len());
-                out.push_str(&format!("  {pad} |\n  {num} | {src}\n"));
-                let caret_at = src
-                    .chars()
-                    .take(col.saturating_sub(1) as usize)
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect::<String>();
-                out.push_str(&format!("  {pad} | {caret_at}^\n"));
-            }
+        if let (Some(src), Some(line), Some(col)) = (src, loc.line, loc.column) {
+            let num = line.to_string();
+            let pad = " ".repeat(num.len());
+            out.push_str(&format!("  {pad} |\n  {num} | {src}\n"));
+            let caret_at = src
+                .chars()
+                .take(col.saturating_sub(1) as usize)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect::<String>();
+            out.push_str(&format!("  {pad} | {caret_at}^\n"));
         }
     }
     out
 }
 
-/// Every diagnostic for people, then a count.
+/// The byte offset where each line of `text` starts.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+/// Line `line` (1-based) of `text`, without its line ending.
+fn line_at<'t>(text: &'t str, starts: &[usize], line: u32) -> Option<&'t str> {
+    let i = (line as usize).checked_sub(1)?;
+    let from = *starts.get(i)?;
+    let to = starts.get(i + 1).copied().unwrap_or(text.len());
+    let l = text.get(from..to)?;
+    let l = l.strip_suffix('\n').unwrap_or(l);
+    Some(l.strip_suffix('\r').unwrap_or(l))
+}
+
+/// Every diagnostic for people. Each file's lines are indexed once, so thousands of
+/// findings in a large file cost one pass over it.
 pub(crate) fn render_diagnostics(loaded: &Loaded) -> String {
     let mut out = String::new();
+    let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
     for d in &loaded.diagnostics {
-        let text = d
-            .location
-            .as_ref()
-            .and_then(|l| l.file.as_ref())
-            .and_then(|f| loaded.texts.get(f))
-            .map(String::as_str);
-        out.push_str(&render_diagnostic(d, text));
+        let loc = d.location.as_ref();
+        let file = loc.and_then(|l| l.file.as_deref());
+        let src = match (file, loc.and_then(|l| l.line)) {
+            (Some(f), Some(line)) => loaded.texts.get(f).and_then(|text| {
+                let starts = index.entry(f).or_insert_with(|| line_starts(text));
+                line_at(text, starts, line)
+            }),
+            _ => None,
+        };
+        out.push_str(&render_located(d, src));
     }
     out
 }
