@@ -340,6 +340,7 @@ fn take_tailnet(
             host,
             routes: (!routes.is_empty()).then_some(routes),
             exit_node: n.exit_node.then_some(true),
+            uses_exit_node: n.uses_exit_node,
             accept_routes: n.accept_routes,
             snat: n.snat,
             os: n.os,

@@ -89,6 +89,8 @@ pub enum Code {
     /// A reply to a mesh address has no route back through the subnet router (SNAT
     /// off).
     TailscaleNoReturnRoute,
+    /// A node sends through an exit node that is not approved as one.
+    TailscaleExitNodeNotApproved,
 }
 
 impl Code {
@@ -135,6 +137,7 @@ impl Code {
             Code::ProxyNoUpstream => "PROXY_NO_UPSTREAM",
             Code::TailscaleAclDeny => "TAILSCALE_ACL_DENY",
             Code::TailscaleNoReturnRoute => "TAILSCALE_NO_RETURN_ROUTE",
+            Code::TailscaleExitNodeNotApproved => "TAILSCALE_EXIT_NODE_NOT_APPROVED",
         }
     }
 }

@@ -31,6 +31,9 @@ pub struct TailnetNode {
     pub routes: Vec<Ipv4Net>,
     /// Whether it is an approved exit node.
     pub exit_node: bool,
+    /// The exit node it sends internet traffic through (`--exit-node`), by name, id or
+    /// mesh address; `None`: none.
+    pub uses_exit_node: Option<String>,
     /// Whether it uses other nodes' subnet routes (`--accept-routes`); `None`: not
     /// stated (Linux defaults to off, other systems to on).
     pub accept_routes: Option<bool>,

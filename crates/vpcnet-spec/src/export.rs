@@ -138,6 +138,7 @@ fn tailnet(net: &Network) -> Option<TailnetSpec> {
                 }),
                 routes: n.routes.iter().map(ToString::to_string).collect(),
                 exit_node: n.exit_node,
+                uses_exit_node: n.uses_exit_node.clone(),
                 accept_routes: n.accept_routes,
                 snat: n.snat,
                 os: n.os.clone(),

@@ -1112,6 +1112,9 @@ pub struct TailnetNodeSpec {
     /// An approved exit node.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub exit_node: bool,
+    /// The exit node this node sends internet traffic through (`--exit-node`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uses_exit_node: Option<String>,
     /// `--accept-routes` (default: off on Linux, on elsewhere).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept_routes: Option<bool>,

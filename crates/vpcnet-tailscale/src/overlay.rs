@@ -84,6 +84,8 @@ pub struct Stated {
     pub routes: Option<Vec<Ipv4Net>>,
     /// Whether it is an exit node.
     pub exit_node: Option<bool>,
+    /// The exit node it uses (`--exit-node`), which the device API does not give.
+    pub uses_exit_node: Option<String>,
     /// `--accept-routes`.
     pub accept_routes: Option<bool>,
     /// Subnet router SNAT (`--snat-subnet-routes`).
@@ -417,6 +419,7 @@ fn device_node(
         eni,
         routes,
         exit_node: in_effect.iter().any(|r| r.prefix_len() == 0),
+        uses_exit_node: s.and_then(|s| s.uses_exit_node.clone()),
         accept_routes: s.and_then(|s| s.accept_routes),
         snat: s.and_then(|s| s.snat),
         os: s.and_then(|s| s.os.clone()).or_else(|| n.os.clone()),
@@ -454,6 +457,7 @@ fn stated_node(
         eni,
         routes: s.routes.clone().unwrap_or_default(),
         exit_node: s.exit_node.unwrap_or(false),
+        uses_exit_node: s.uses_exit_node.clone(),
         accept_routes: s.accept_routes,
         snat: s.snat,
         os: s.os.clone(),

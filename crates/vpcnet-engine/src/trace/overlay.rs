@@ -6,6 +6,7 @@
 
 use std::net::Ipv4Addr;
 
+use ipnet::Ipv4Net;
 use vpcnet_model::{tailnet_range, AnyIdx, EniIdx, TailnetNodeIdx};
 
 use super::{Action, Code, Component, Conntrack, Packet, Pos, Step, TranslationKind, Walk};
@@ -73,8 +74,34 @@ impl Walk<'_> {
         } else {
             None
         };
+        // An exit node carries what no route covers, to the internet.
+        let exit =
+            if direct.is_none() && routed.is_none() && crate::eval::is_internet_routable(pkt.dst) {
+                n.uses_exit_node.as_deref().and_then(|e| {
+                    net.tailnet_node_ids().find(|x| {
+                        let node = net.tailnet_node(*x);
+                        *x != from
+                            && (node.meta.id == e
+                                || node.meta.name.as_deref() == Some(e)
+                                || node.addrs.iter().any(|a| a.to_string() == e))
+                    })
+                })
+            } else {
+                None
+            };
+        let routed = routed.or_else(|| exit.map(|x| (x, Ipv4Net::default())));
         if direct.is_none() && routed.is_none() {
             return Ok(None);
+        }
+        if let Some(x) = exit {
+            if !net.tailnet_node(x).exit_node {
+                let msg = format!(
+                    "node {} sends internet traffic through {}, which is not an approved exit node",
+                    self.node_label(from),
+                    self.node_label(x)
+                );
+                return Err(self.drop_at(node(x), Code::TailscaleExitNodeNotApproved, msg, pkt));
+            }
         }
         let Some(&mesh_ip) = n.addrs.first() else {
             return Ok(None);
@@ -147,8 +174,12 @@ impl Walk<'_> {
             node(from),
             Action::Forward,
             format!(
-                "over the tailnet (WireGuard) to subnet router {} for its route {route}{assumed}; policy: {}",
-                self.node_label(r),
+                "over the tailnet (WireGuard) to {}{assumed}; policy: {}",
+                if exit == Some(r) {
+                    format!("exit node {} for the internet", self.node_label(r))
+                } else {
+                    format!("subnet router {} for its route {route}", self.node_label(r))
+                },
                 d.reason
             ),
             pkt,
@@ -161,7 +192,12 @@ impl Walk<'_> {
             );
             return Err(self.drop_at(node(r), Code::TargetNotModelled, msg, pkt));
         };
-        let (snat, snat_stated) = router.snats();
+        // An exit node always masquerades.
+        let (snat, snat_stated) = if exit == Some(r) {
+            (true, true)
+        } else {
+            router.snats()
+        };
         ct.mesh.push(MeshFlow {
             client: from,
             client_ip: original,

@@ -199,3 +199,36 @@ fn magic_dns_names_lead_to_mesh_addresses() {
     assert_eq!(verdict(&t), "REACHABLE", "{}", render(&open, &t));
     assert_eq!(t.query.to_ip.to_string(), "100.119.26.88");
 }
+
+#[test]
+fn an_exit_node_carries_internet_traffic_and_must_be_approved() {
+    let laptop = "{name: alice-laptop, address: 100.100.7.1, os: macOS}";
+    let using =
+        "{name: alice-laptop, address: 100.100.7.1, os: macOS, uses_exit_node: tailscale-shared}";
+    let router = "routes: [10.0.0.0/16], snat: true, os: linux}";
+    let spec = vpcnet_spec::examples::CROSS_VPC
+        .replace(laptop, using)
+        .replace(
+            "      dst: [\"10.0.0.0/16:22\", \"10.1.0.0/16:22\"]",
+            "      dst: [\"10.0.0.0/16:22\", \"10.1.0.0/16:22\", \"0.0.0.0/0:443\"]",
+        );
+    // Not approved as an exit node: refused with its own code.
+    let n = net(&spec);
+    let t = tr(&n, "alice-laptop", "internet", 6, 443);
+    assert_eq!(verdict(&t), "TAILSCALE_EXIT_NODE_NOT_APPROVED on forward");
+    // Approved: out through the router, its VPC's NAT gateway and internet gateway.
+    let n = net(&spec.replacen(
+        router,
+        "routes: [10.0.0.0/16], snat: true, os: linux, exit_node: true}",
+        1,
+    ));
+    let t = tr(&n, "alice-laptop", "internet", 6, 443);
+    assert_eq!(verdict(&t), "REACHABLE", "{}", render(&n, &t));
+    let text = render(&n, &t);
+    assert!(text.contains("to exit node tailscale-shared"), "{text}");
+    assert!(text.contains("shared-nat"), "{text}");
+    // Without using one, the laptop has no way to the internet here.
+    let n = net(vpcnet_spec::examples::CROSS_VPC);
+    let t = tr(&n, "alice-laptop", "internet", 6, 443);
+    assert_eq!(verdict(&t), "NO_ROUTE_TO_DESTINATION on forward");
+}

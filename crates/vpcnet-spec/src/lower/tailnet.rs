@@ -56,6 +56,7 @@ impl Lowerer<'_> {
                 eni,
                 routes,
                 exit_node: n.exit_node,
+                uses_exit_node: n.uses_exit_node.clone(),
                 accept_routes: n.accept_routes,
                 snat: n.snat,
                 os: n.os.clone(),
