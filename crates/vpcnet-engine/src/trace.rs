@@ -283,6 +283,10 @@ enum Pos {
     },
     /// Delivered to an AWS service through a gateway endpoint.
     Service(VpcEndpointIdx),
+    /// Out of a VPN tunnel at the peer appliance's interface.
+    Tunnel {
+        eni: EniIdx,
+    },
     /// A mesh node not on an interface of the network sends.
     Node(TailnetNodeIdx),
     /// Delivered to a mesh node.
@@ -557,6 +561,10 @@ impl<'n> Walk<'n> {
                 },
                 Pos::Route { subnet } => self.route_from(subnet, &mut pkt, ct)?,
                 Pos::Service(ep) => return Ok((End::Service(ep), pkt)),
+                Pos::Tunnel { eni } => match self.tunnel_exit(eni, &mut pkt, ct)? {
+                    Some(next) => next,
+                    None => return Ok((End::Eni(eni), pkt)),
+                },
                 Pos::Node(n) => match self.enter_mesh(n, &mut pkt, ct)? {
                     Some(overlay::MeshExit::Next(next)) => next,
                     Some(overlay::MeshExit::Node(t)) => Pos::NodeDelivered(t),
@@ -962,6 +970,7 @@ impl<'n> Walk<'n> {
                     pkt,
                 );
             }
+            (Some(Forwarding::Vpn), Some(i)) => return self.vpn(i, eni, pkt, ct).map(Some),
             (Some(Forwarding::Nat), Some(i)) => {
                 if self.reply {
                     self.unnat(eni, res(i), pkt, ct)?;
@@ -1183,6 +1192,114 @@ impl<'n> Walk<'n> {
             pkt,
         );
         Ok(())
+    }
+
+    /// A VPN appliance: the most specific tunnel carrying the destination, else
+    /// routed on (or source-translated, for a NAT+VPN gateway).
+    fn vpn(
+        &mut self,
+        i: vpcnet_model::InstanceIdx,
+        eni: EniIdx,
+        pkt: &mut Packet,
+        ct: &mut Conntrack,
+    ) -> Step<Pos> {
+        let net = self.net;
+        let cfg = net.vpn_config(i);
+        let tunnel = cfg.and_then(|c| {
+            c.tunnels
+                .iter()
+                .flat_map(|t| t.networks.iter().map(move |n| (t, *n)))
+                .filter(|(_, n)| n.contains(&pkt.dst))
+                .max_by_key(|(_, n)| n.prefix_len())
+        });
+        if let Some((t, network)) = tunnel {
+            let Some(&peer_eni) = net.instance(t.peer).interfaces.first() else {
+                let msg = format!("VPN peer {} has no network interface", self.label(t.peer));
+                return Err(self.drop_at(res(t.peer), Code::BadState, msg, pkt));
+            };
+            self.hop(
+                res(i),
+                Action::Forward,
+                format!(
+                    "IPsec tunnel to {} for {network} (the tunnel's own packets between the two gateways are not traced)",
+                    self.label(t.peer)
+                ),
+                pkt,
+            );
+            return Ok(Pos::Tunnel { eni: peer_eni });
+        }
+        if cfg.is_some_and(|c| c.nat) && !self.reply {
+            let to = net.interface(eni).primary_ip();
+            ct.nat.push(NatState {
+                translator: eni,
+                translated: to,
+                original: pkt.src,
+            });
+            let from = pkt.src;
+            pkt.src = to;
+            self.translate(
+                res(i),
+                TranslationKind::Source,
+                from,
+                to,
+                pkt,
+                "NAT+VPN gateway, for what no tunnel carries",
+            );
+        } else {
+            self.hop(
+                res(i),
+                Action::Forward,
+                "no tunnel carries it: routed on unchanged".to_owned(),
+                pkt,
+            );
+        }
+        Ok(Pos::Send(eni))
+    }
+
+    /// A packet out of a VPN tunnel at the peer: delivered when addressed to it, into
+    /// the peer's VPC when the destination is there, else on by the peer's own role.
+    fn tunnel_exit(
+        &mut self,
+        eni: EniIdx,
+        pkt: &mut Packet,
+        ct: &mut Conntrack,
+    ) -> Step<Option<Pos>> {
+        let net = self.net;
+        let e = net.interface(eni);
+        if e.owns(pkt.dst) {
+            self.hop(
+                res(eni),
+                Action::Deliver,
+                format!(
+                    "out of the tunnel to {} at {}",
+                    self.eni_label(eni),
+                    pkt.dst
+                ),
+                pkt,
+            );
+            return Ok(None);
+        }
+        let vpc = net.vpc_of_eni(eni);
+        let instance = match e.owner {
+            InterfaceOwner::Instance(i) => Some(i),
+            _ => None,
+        };
+        let is_vpn = instance.is_some_and(|i| net.instance(i).forwarding == Some(Forwarding::Vpn));
+        if net.vpc(vpc).contains(pkt.dst) || !is_vpn {
+            self.hop(
+                res(eni),
+                Action::Forward,
+                format!(
+                    "out of the tunnel at {}, into VPC {}",
+                    self.eni_label(eni),
+                    self.label(vpc)
+                ),
+                pkt,
+            );
+            return Ok(Some(Pos::Send(eni)));
+        }
+        let i = instance.expect("a VPN appliance is an instance");
+        self.vpn(i, eni, pkt, ct).map(Some)
     }
 
     fn site_label(&self, att: TgwAttachmentIdx) -> String {

@@ -1142,6 +1142,11 @@ impl NetworkBuilder {
 }
 
 impl NetworkBuilder {
+    /// Sets the tunnels of a VPN appliance (`forwarding: Vpn`).
+    pub fn set_vpn(&mut self, instance: InstanceIdx, config: VpnConfig) {
+        self.net.vpn.insert(instance, config);
+    }
+
     /// Sets the upstreams of a proxy instance (`forwarding: Proxy`).
     pub fn set_proxy_routes(&mut self, instance: InstanceIdx, routes: Vec<ProxyRoute>) {
         self.net.proxy_routes.insert(instance, routes);

@@ -350,6 +350,29 @@ pub enum Forwarding {
     /// Terminates connections to itself and opens new ones to an upstream chosen by
     /// the request's host (an L7 proxy such as nginx); see [`ProxyRoute`].
     Proxy,
+    /// A VPN gateway or hub: carries the networks of its tunnels to their peers
+    /// (IPsec), and routes (or, with `nat`, source-translates) everything else; see
+    /// [`VpnTunnel`].
+    Vpn,
+}
+
+/// A tunnel of a VPN appliance: packets for `networks` go to the peer instance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VpnTunnel {
+    /// The instance at the other end.
+    pub peer: InstanceIdx,
+    /// The networks it carries.
+    pub networks: Vec<Ipv4Net>,
+}
+
+/// How a VPN appliance forwards.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VpnConfig {
+    /// Its tunnels.
+    pub tunnels: Vec<VpnTunnel>,
+    /// Whether traffic no tunnel carries is source-translated to its own address (a
+    /// NAT+VPN gateway), or routed on unchanged.
+    pub nat: bool,
 }
 
 /// Where a layer-7 proxy sends requests for a host.
@@ -617,6 +640,7 @@ pub struct Network {
     pub(crate) endpoint_of_eni: HashMap<EniIdx, VpcEndpointIdx>,
     pub(crate) lb_of_eni: HashMap<EniIdx, LbIdx>,
     pub(crate) proxy_routes: HashMap<InstanceIdx, Vec<ProxyRoute>>,
+    pub(crate) vpn: HashMap<InstanceIdx, VpnConfig>,
     pub(crate) node_by_addr: HashMap<Ipv4Addr, TailnetNodeIdx>,
     pub(crate) node_of_eni: HashMap<EniIdx, TailnetNodeIdx>,
     pub(crate) zones_by_name: HashMap<String, Vec<ZoneIdx>>,
@@ -848,6 +872,11 @@ impl Network {
                     .map(move |r| (n, *r))
             })
             .min_by_key(|(n, r)| (std::cmp::Reverse(r.prefix_len()), *n))
+    }
+
+    /// The tunnels of a VPN appliance (`None` for others).
+    pub fn vpn_config(&self, instance: InstanceIdx) -> Option<&VpnConfig> {
+        self.vpn.get(&instance)
     }
 
     /// The routes of a proxy instance (empty for others).

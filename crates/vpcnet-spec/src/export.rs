@@ -739,9 +739,33 @@ fn vpc(net: &Network, v: VpcIdx, name: &str) -> VpcSpec {
                         Forwarding::Router => "router",
                         Forwarding::Nat => "nat",
                         Forwarding::Proxy => "proxy",
+                        Forwarding::Vpn => "vpn",
                     }
                     .to_owned()
                 }),
+                vpn_tunnels: net
+                    .vpn_config(i)
+                    .map(|c| {
+                        c.tunnels
+                            .iter()
+                            .map(|t| {
+                                let peer = net.instance(t.peer);
+                                let vpc = peer
+                                    .interfaces
+                                    .first()
+                                    .map(|e| net.vpc(net.vpc_of_eni(*e)).meta.id.clone());
+                                VpnTunnelSpec {
+                                    peer: match vpc {
+                                        Some(v) => format!("{v}/{}", peer.meta.id),
+                                        None => peer.meta.id.clone(),
+                                    },
+                                    networks: t.networks.iter().map(ToString::to_string).collect(),
+                                }
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                vpn_nat: net.vpn_config(i).is_some_and(|c| c.nat),
                 proxy_routes: net
                     .proxy_routes(i)
                     .iter()

@@ -367,12 +367,92 @@ impl<'a> Lowerer<'a> {
             self.vpc_second_pass(i, v, ptr);
         }
         self.endpoint_services(&spec.endpoint_services);
+        self.vpn_tunnels(&vpcs);
         self.dns(&spec.dns);
         if let Some(t) = &spec.tailnet {
             self.tailnet(t);
         }
         for (f, ptr) in self.items(&spec.flow_logs, "/flow_logs") {
             self.flow_log(f, &ptr);
+        }
+    }
+
+    /// VPN appliances' tunnels, once every VPC's instances exist (a peer is often in
+    /// another VPC, region or account).
+    fn vpn_tunnels(&mut self, vpcs: &[(&VpcSpec, String)]) {
+        for (i, (v, ptr)) in vpcs.iter().enumerate() {
+            for (j, inst) in v.instances.iter().enumerate() {
+                let Lenient::Ok(inst) = inst else { continue };
+                if inst.vpn_tunnels.is_empty() && !inst.vpn_nat {
+                    continue;
+                }
+                let iptr = format!("{ptr}/instances/{j}");
+                let Some(me) = self.scopes[i].instances.get(&inst.name).copied() else {
+                    continue;
+                };
+                if inst.forwarding.as_deref() != Some("vpn") {
+                    self.warning(
+                        "VPN_TUNNELS_IGNORED",
+                        &format!("{iptr}/vpn_tunnels"),
+                        format!("instance `{}` lists VPN tunnels but does not forward as a VPN appliance (`forwarding: vpn`)", inst.name),
+                    );
+                }
+                let mut tunnels = Vec::new();
+                for (k, t) in inst.vpn_tunnels.iter().enumerate() {
+                    let tptr = format!("{iptr}/vpn_tunnels/{k}");
+                    let (vpc, name) = match t.peer.split_once('/') {
+                        Some((v, n)) => (Some(v), n),
+                        None => (None, t.peer.as_str()),
+                    };
+                    let net = self.b.network();
+                    let found: Vec<vpcnet_model::InstanceIdx> = self
+                        .scopes
+                        .iter()
+                        .filter(|s| {
+                            vpc.is_none_or(|v| {
+                                s.name == v || s.vpc.is_some_and(|x| net.vpc(x).meta.id == v)
+                            })
+                        })
+                        .filter_map(|s| s.instances.get(name).copied())
+                        .collect();
+                    let peer = match found.as_slice() {
+                        [one] => *one,
+                        [] => {
+                            self.error(
+                                "UNKNOWN_REFERENCE",
+                                &format!("{tptr}/peer"),
+                                format!("no instance `{}` in this spec", t.peer),
+                            );
+                            continue;
+                        }
+                        _ => {
+                            self.error(
+                                "AMBIGUOUS_REFERENCE",
+                                &format!("{tptr}/peer"),
+                                format!(
+                                    "`{}` names instances in several VPCs; write `VPC/{name}`",
+                                    t.peer
+                                ),
+                            );
+                            continue;
+                        }
+                    };
+                    let networks = t
+                        .networks
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(n, c)| self.cidr(c, &format!("{tptr}/networks/{n}")))
+                        .collect();
+                    tunnels.push(vpcnet_model::VpnTunnel { peer, networks });
+                }
+                self.b.set_vpn(
+                    me,
+                    vpcnet_model::VpnConfig {
+                        tunnels,
+                        nat: inst.vpn_nat,
+                    },
+                );
+            }
         }
     }
 
@@ -939,11 +1019,12 @@ impl<'a> Lowerer<'a> {
             Some("router") => Some(Forwarding::Router),
             Some("nat") => Some(Forwarding::Nat),
             Some("proxy") => Some(Forwarding::Proxy),
+            Some("vpn") => Some(Forwarding::Vpn),
             Some(other) => {
                 self.error(
                     "BAD_VALUE",
                     &format!("{ptr}/forwarding"),
-                    format!("forwarding `{other}` is not `router`, `nat` or `proxy`"),
+                    format!("forwarding `{other}` is not `router`, `nat`, `proxy` or `vpn`"),
                 );
                 None
             }

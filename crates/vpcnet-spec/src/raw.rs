@@ -484,6 +484,13 @@ pub struct InstanceSpec {
     /// A proxy's upstreams by host (`forwarding: proxy`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub proxy_routes: Vec<ProxyRouteSpec>,
+    /// A VPN appliance's tunnels (`forwarding: vpn`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vpn_tunnels: Vec<VpnTunnelSpec>,
+    /// A VPN appliance translates the source of what no tunnel carries (a NAT+VPN
+    /// gateway).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub vpn_nat: bool,
     /// Tags.
     #[serde(default, skip_serializing_if = "Tags::is_empty")]
     pub tags: Tags,
@@ -1160,4 +1167,14 @@ pub struct FlowLogSpec {
     /// The record format, when not the default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
+}
+
+/// A VPN tunnel to another appliance.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VpnTunnelSpec {
+    /// The instance at the other end (name or id; `VPC/name` when names repeat).
+    pub peer: String,
+    /// The networks it carries.
+    pub networks: Vec<String>,
 }

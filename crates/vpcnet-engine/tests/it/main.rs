@@ -6,6 +6,7 @@ mod endpoints;
 mod generated;
 mod overlay;
 mod seed000;
+mod seed001;
 mod seed004;
 mod semantics;
 mod support;
