@@ -87,7 +87,7 @@ fn the_pod_resolves_sonarqube_then_reaches_it_over_the_peering() {
 fn sso_resolves_for_the_pod_but_only_the_router_subnet_may_connect() {
     let n = example();
     let t = trace_to_name(&n, "eks-runner", "sso.shared.example.internal", 443);
-    assert_eq!(t.query.to_ip.to_string(), "10.0.10.30");
+    assert_eq!(t.query.to_ip.to_string(), "10.0.10.40");
     assert_eq!(verdict(&t), "SUBNET_ACL_RESTRICTION on forward");
 }
 

@@ -40,7 +40,9 @@ fn orchestrator_reaches_sso_through_the_subnet_routers_with_snat() {
     assert_eq!(verdict(&t), "REACHABLE", "{}", render(&n, &t));
     let text = render(&n, &t);
     for step in [
-        "A 10.0.10.30",
+        "A alias to internal-authentik-nlb",
+        "internal load balancer authentik-nlb",
+        "listener TCP:443 -> target group authentik",
         "source 10.1.35.46 -> 100.119.26.88",
         "to subnet router tailscale-shared",
         "source 100.119.26.88 -> 10.0.12.10",
