@@ -40,7 +40,10 @@ fn a_clean_peering_gives_only_the_open_ssh_warning() {
 #[test]
 fn the_built_in_example_is_clean_but_for_its_deliberate_mistake() {
     let found = codes(vpcnet_spec::examples::CROSS_VPC);
-    assert_eq!(found, ["ROUTE_OUTSIDE_PEER_CIDR", "LB_TARGETS_SINGLE_POINT"]);
+    assert_eq!(
+        found,
+        ["ROUTE_OUTSIDE_PEER_CIDR", "LB_TARGETS_SINGLE_POINT"]
+    );
 }
 
 #[test]
