@@ -1,7 +1,13 @@
 //! Collects a live AWS network description into a snapshot directory, the layout
 //! `vpcnet-aws` reads: `OUT/aws_configs/accounts/<account>/<region>/<Key>.json`, one
-//! file per EC2 describe call (all pages), each the JSON object the AWS CLI prints
-//! (`{"Vpcs": [...]}`), and Route 53 once per account under `global/HostedZones.json`.
+//! file per describe call (all pages) of EC2, Elastic Load Balancing and Route 53
+//! Resolver, each the JSON object the AWS CLI prints (`{"Vpcs": [...]}`), and Route 53
+//! once per account under `global/HostedZones.json`. What the CLI prints once per
+//! resource (a transit gateway route table's routes, a target group's targets) is
+//! written as Batfish lays it out, one item per resource with its id; what a network
+//! analyser needs beside a resource (a VPC's DNS attributes, a prefix list's entries,
+//! an endpoint service's allowed principals, a zone's VPCs and records) is embedded in
+//! its item.
 //!
 //! The trade-off is weight against independence. The AWS SDK is large to compile, so
 //! this crate is separate and the CLI takes it behind a cargo feature; in return it
@@ -14,13 +20,16 @@
 //! that is not enabled) is recorded, in [`CollectReport::failed_calls`] and in
 //! `OUT/aws_configs/collection.json`, and the rest is kept. A failed call writes no
 //! file (a partial list would look complete), so the loader sees that facet as
-//! missing instead of empty. Calls are retried with backoff on throttling; `Err` is
-//! only for a collection that got nothing at all.
+//! missing instead of empty. Calls are retried with backoff on throttling
+//! (`AWS_MAX_ATTEMPTS` sets the attempts, as for the AWS CLI); `Err` is only for a
+//! collection that got nothing at all.
 
 #![deny(missing_docs)]
 
 mod ec2;
+mod elb;
 mod json;
+mod resolver;
 mod route53;
 mod shape;
 
@@ -40,7 +49,7 @@ use serde_json::{json, Value};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::ec2::Call;
+use crate::ec2::Sub;
 
 /// The region folder of Route 53, which is global.
 pub(crate) const GLOBAL: &str = "global";
@@ -50,8 +59,104 @@ pub(crate) const GLOBAL: &str = "global";
 const CONCURRENCY: usize = 16;
 
 /// Attempts per call (the SDK's standard mode: exponential backoff with jitter,
-/// throttling errors included).
+/// throttling errors included), unless `AWS_MAX_ATTEMPTS` says otherwise.
 const MAX_ATTEMPTS: u32 = 10;
+
+/// Attempts per call: `AWS_MAX_ATTEMPTS` when it is a positive number, as the AWS CLI
+/// reads it, else [`MAX_ATTEMPTS`].
+fn max_attempts() -> u32 {
+    std::env::var("AWS_MAX_ATTEMPTS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(MAX_ATTEMPTS)
+}
+
+/// One file of a region folder, from one of the regional services.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Call {
+    Ec2(ec2::Call),
+    Elb(elb::Call),
+    Resolver(resolver::Call),
+}
+
+impl Call {
+    fn all() -> impl Iterator<Item = Call> {
+        let ec2 = ec2::Call::ALL.into_iter().map(Call::Ec2);
+        let elb = elb::Call::ALL.into_iter().map(Call::Elb);
+        ec2.chain(elb)
+            .chain(resolver::Call::ALL.into_iter().map(Call::Resolver))
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            Call::Ec2(c) => c.key(),
+            Call::Elb(c) => c.key(),
+            Call::Resolver(c) => c.key(),
+        }
+    }
+
+    fn api(self) -> &'static str {
+        match self {
+            Call::Ec2(c) => c.api(),
+            Call::Elb(c) => c.api(),
+            Call::Resolver(c) => c.api(),
+        }
+    }
+}
+
+/// The clients of one account and region.
+#[derive(Clone)]
+struct Clients {
+    ec2: aws_sdk_ec2::Client,
+    elb: aws_sdk_elasticloadbalancingv2::Client,
+    resolver: aws_sdk_route53resolver::Client,
+}
+
+impl Clients {
+    fn new(conf: &SdkConfig, region: &str) -> Clients {
+        let region = Region::new(region.to_owned());
+        Clients {
+            ec2: aws_sdk_ec2::Client::from_conf(
+                aws_sdk_ec2::config::Builder::from(conf)
+                    .region(region.clone())
+                    .build(),
+            ),
+            elb: aws_sdk_elasticloadbalancingv2::Client::from_conf(
+                aws_sdk_elasticloadbalancingv2::config::Builder::from(conf)
+                    .region(region.clone())
+                    .build(),
+            ),
+            resolver: aws_sdk_route53resolver::Client::from_conf(
+                aws_sdk_route53resolver::config::Builder::from(conf)
+                    .region(region)
+                    .build(),
+            ),
+        }
+    }
+
+    /// Runs one call; failures of its sub-calls go into `failed`.
+    async fn fetch(
+        &self,
+        call: Call,
+        account: &str,
+        region: &str,
+        failed: &mut Vec<FailedCall>,
+    ) -> Result<Value, String> {
+        match call {
+            Call::Ec2(c) => ec2::fetch(&self.ec2, c, account, region, failed).await,
+            Call::Elb(c) => {
+                let sub = Sub {
+                    account,
+                    region,
+                    failed,
+                };
+                elb::fetch(&self.elb, c, sub).await
+            }
+            Call::Resolver(c) => resolver::fetch(&self.resolver, c).await,
+        }
+    }
+}
 
 /// Attempts for the first identity check, so that a wrong endpoint or missing
 /// credentials fail in seconds rather than after a minute of backoff.
@@ -279,7 +384,7 @@ impl Progress {
 async fn run(opts: &CollectOptions) -> Result<CollectReport, CollectError> {
     let started = DateTime::from_secs(DateTime::from(SystemTime::now()).secs());
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS));
+        .retry_config(RetryConfig::standard().with_max_attempts(max_attempts()));
     if let Some(p) = &opts.profile {
         loader = loader.profile_name(p);
     }
@@ -341,17 +446,14 @@ async fn run(opts: &CollectOptions) -> Result<CollectReport, CollectError> {
     let mut jobs: HashMap<tokio::task::Id, Job> = HashMap::new();
     for (account, conf) in &accounts {
         for region in &regions {
-            let ec2_conf = aws_sdk_ec2::config::Builder::from(conf)
-                .region(Region::new(region.clone()))
-                .build();
-            let client = aws_sdk_ec2::Client::from_conf(ec2_conf);
-            for call in Call::ALL {
-                let (sem, client) = (Arc::clone(&sem), client.clone());
+            let clients = Clients::new(conf, region);
+            for call in Call::all() {
+                let (sem, clients) = (Arc::clone(&sem), clients.clone());
                 let (acct, reg) = (account.clone(), region.clone());
                 let handle = set.spawn(async move {
                     let _permit = sem.acquire_owned().await;
                     let mut failed = Vec::new();
-                    let result = ec2::fetch(&client, call, &acct, &reg, &mut failed).await;
+                    let result = clients.fetch(call, &acct, &reg, &mut failed).await;
                     Done { result, failed }
                 });
                 jobs.insert(

@@ -38,6 +38,26 @@ wire!(
     t::DomainType,
     t::ServiceManaged,
     t::PrefixListState,
+    t::TransitGatewayState,
+    t::TransitGatewayAttachmentResourceType,
+    t::TransitGatewayAttachmentState,
+    t::TransitGatewayAssociationState,
+    t::TransitGatewayPropagationState,
+    t::TransitGatewayRouteTableState,
+    t::TransitGatewayRouteType,
+    t::TransitGatewayRouteState,
+    t::ApplianceModeSupportValue,
+    t::DnsSupportValue,
+    t::DefaultRouteTableAssociationValue,
+    t::DefaultRouteTablePropagationValue,
+    t::AutoAcceptSharedAttachmentsValue,
+    t::VpnEcmpSupportValue,
+    t::VpcEndpointType,
+    t::State,
+    t::IpAddressType,
+    t::ServiceType,
+    t::ServiceState,
+    t::PrincipalType,
 );
 
 /// `Tags[{Key, Value}]` (and an interface's `TagSet`).
@@ -83,9 +103,13 @@ fn vpc_ipv6_assoc(v: &t::VpcIpv6CidrBlockAssociation) -> Value {
         .done()
 }
 
-/// `describe-vpcs` → `Vpcs[]`.
-pub(crate) fn vpc(v: &t::Vpc) -> Value {
+/// `describe-vpcs` → `Vpcs[]`, with the DNS attributes `describe-vpc-attribute`
+/// prints (`{"Value": true}`) embedded when they could be read.
+pub(crate) fn vpc(v: &t::Vpc, dns_support: Option<bool>, dns_hostnames: Option<bool>) -> Value {
+    let attr = |b: bool| Obj::new().b("Value", Some(b)).done();
     Obj::new()
+        .v("EnableDnsSupport", dns_support.map(attr))
+        .v("EnableDnsHostnames", dns_hostnames.map(attr))
         .s("OwnerId", &v.owner_id)
         .e("InstanceTenancy", &v.instance_tenancy)
         .l(
@@ -687,6 +711,338 @@ pub(crate) fn managed_prefix_list(
                 )
             }),
         )
+        .done()
+}
+
+// ---- transit gateways --------------------------------------------------------------
+
+/// `describe-transit-gateways` → `TransitGateways[]`.
+pub(crate) fn transit_gateway(v: &t::TransitGateway) -> Value {
+    Obj::new()
+        .s("TransitGatewayId", &v.transit_gateway_id)
+        .s("TransitGatewayArn", &v.transit_gateway_arn)
+        .e("State", &v.state)
+        .s("OwnerId", &v.owner_id)
+        .s("Description", &v.description)
+        .t("CreationTime", &v.creation_time)
+        .o("Options", &v.options, |o| {
+            Obj::new()
+                .i("AmazonSideAsn", o.amazon_side_asn)
+                .ls("TransitGatewayCidrBlocks", &o.transit_gateway_cidr_blocks)
+                .e(
+                    "AutoAcceptSharedAttachments",
+                    &o.auto_accept_shared_attachments,
+                )
+                .e(
+                    "DefaultRouteTableAssociation",
+                    &o.default_route_table_association,
+                )
+                .s(
+                    "AssociationDefaultRouteTableId",
+                    &o.association_default_route_table_id,
+                )
+                .e(
+                    "DefaultRouteTablePropagation",
+                    &o.default_route_table_propagation,
+                )
+                .s(
+                    "PropagationDefaultRouteTableId",
+                    &o.propagation_default_route_table_id,
+                )
+                .e("VpnEcmpSupport", &o.vpn_ecmp_support)
+                .e("DnsSupport", &o.dns_support)
+                .done()
+        })
+        .l("Tags", &v.tags, tag)
+        .done()
+}
+
+/// `describe-transit-gateway-attachments` → `TransitGatewayAttachments[]`.
+pub(crate) fn tgw_attachment(v: &t::TransitGatewayAttachment) -> Value {
+    Obj::new()
+        .s(
+            "TransitGatewayAttachmentId",
+            &v.transit_gateway_attachment_id,
+        )
+        .s("TransitGatewayId", &v.transit_gateway_id)
+        .s("TransitGatewayOwnerId", &v.transit_gateway_owner_id)
+        .s("ResourceOwnerId", &v.resource_owner_id)
+        .e("ResourceType", &v.resource_type)
+        .s("ResourceId", &v.resource_id)
+        .e("State", &v.state)
+        .o("Association", &v.association, |a| {
+            Obj::new()
+                .s(
+                    "TransitGatewayRouteTableId",
+                    &a.transit_gateway_route_table_id,
+                )
+                .e("State", &a.state)
+                .done()
+        })
+        .t("CreationTime", &v.creation_time)
+        .l("Tags", &v.tags, tag)
+        .done()
+}
+
+/// `describe-transit-gateway-vpc-attachments` → `TransitGatewayVpcAttachments[]`.
+pub(crate) fn tgw_vpc_attachment(v: &t::TransitGatewayVpcAttachment) -> Value {
+    Obj::new()
+        .s(
+            "TransitGatewayAttachmentId",
+            &v.transit_gateway_attachment_id,
+        )
+        .s("TransitGatewayId", &v.transit_gateway_id)
+        .s("VpcId", &v.vpc_id)
+        .s("VpcOwnerId", &v.vpc_owner_id)
+        .e("State", &v.state)
+        .ls("SubnetIds", &v.subnet_ids)
+        .t("CreationTime", &v.creation_time)
+        .o("Options", &v.options, |o| {
+            Obj::new()
+                .e("DnsSupport", &o.dns_support)
+                .e("ApplianceModeSupport", &o.appliance_mode_support)
+                .done()
+        })
+        .l("Tags", &v.tags, tag)
+        .done()
+}
+
+fn tgw_info(v: &t::PeeringTgwInfo) -> Value {
+    Obj::new()
+        .s("TransitGatewayId", &v.transit_gateway_id)
+        .s("CoreNetworkId", &v.core_network_id)
+        .s("OwnerId", &v.owner_id)
+        .s("Region", &v.region)
+        .done()
+}
+
+/// `describe-transit-gateway-peering-attachments` → `TransitGatewayPeeringAttachments[]`.
+pub(crate) fn tgw_peering_attachment(v: &t::TransitGatewayPeeringAttachment) -> Value {
+    Obj::new()
+        .s(
+            "TransitGatewayAttachmentId",
+            &v.transit_gateway_attachment_id,
+        )
+        .s(
+            "AccepterTransitGatewayAttachmentId",
+            &v.accepter_transit_gateway_attachment_id,
+        )
+        .o("RequesterTgwInfo", &v.requester_tgw_info, tgw_info)
+        .o("AccepterTgwInfo", &v.accepter_tgw_info, tgw_info)
+        .o("Status", &v.status, |s| {
+            Obj::new()
+                .s("Code", &s.code)
+                .s("Message", &s.message)
+                .done()
+        })
+        .e("State", &v.state)
+        .t("CreationTime", &v.creation_time)
+        .l("Tags", &v.tags, tag)
+        .done()
+}
+
+/// `describe-transit-gateway-route-tables` → `TransitGatewayRouteTables[]`.
+pub(crate) fn tgw_route_table(v: &t::TransitGatewayRouteTable) -> Value {
+    Obj::new()
+        .s(
+            "TransitGatewayRouteTableId",
+            &v.transit_gateway_route_table_id,
+        )
+        .s("TransitGatewayId", &v.transit_gateway_id)
+        .e("State", &v.state)
+        .b(
+            "DefaultAssociationRouteTable",
+            v.default_association_route_table,
+        )
+        .b(
+            "DefaultPropagationRouteTable",
+            v.default_propagation_route_table,
+        )
+        .t("CreationTime", &v.creation_time)
+        .l("Tags", &v.tags, tag)
+        .done()
+}
+
+/// A route as `search-transit-gateway-routes` prints it.
+pub(crate) fn tgw_route(v: &t::TransitGatewayRoute) -> Value {
+    Obj::new()
+        .s("DestinationCidrBlock", &v.destination_cidr_block)
+        .s("PrefixListId", &v.prefix_list_id)
+        .l(
+            "TransitGatewayAttachments",
+            &v.transit_gateway_attachments,
+            |a| {
+                Obj::new()
+                    .s("ResourceId", &a.resource_id)
+                    .s(
+                        "TransitGatewayAttachmentId",
+                        &a.transit_gateway_attachment_id,
+                    )
+                    .e("ResourceType", &a.resource_type)
+                    .done()
+            },
+        )
+        .e("Type", &v.r#type)
+        .e("State", &v.state)
+        .done()
+}
+
+/// An entry of `get-transit-gateway-route-table-propagations`.
+pub(crate) fn tgw_propagation(v: &t::TransitGatewayRouteTablePropagation) -> Value {
+    Obj::new()
+        .s(
+            "TransitGatewayAttachmentId",
+            &v.transit_gateway_attachment_id,
+        )
+        .s("ResourceId", &v.resource_id)
+        .e("ResourceType", &v.resource_type)
+        .e("State", &v.state)
+        .done()
+}
+
+/// An entry of `get-transit-gateway-route-table-associations`.
+pub(crate) fn tgw_association(v: &t::TransitGatewayRouteTableAssociation) -> Value {
+    Obj::new()
+        .s(
+            "TransitGatewayAttachmentId",
+            &v.transit_gateway_attachment_id,
+        )
+        .s("ResourceId", &v.resource_id)
+        .e("ResourceType", &v.resource_type)
+        .e("State", &v.state)
+        .done()
+}
+
+// ---- VPC endpoints and endpoint services -------------------------------------------
+
+fn dns_entry(v: &t::DnsEntry) -> Value {
+    Obj::new()
+        .s("DnsName", &v.dns_name)
+        .s("HostedZoneId", &v.hosted_zone_id)
+        .done()
+}
+
+/// `describe-vpc-endpoints` → `VpcEndpoints[]`.
+pub(crate) fn vpc_endpoint(v: &t::VpcEndpoint) -> Value {
+    Obj::new()
+        .s("VpcEndpointId", &v.vpc_endpoint_id)
+        .e("VpcEndpointType", &v.vpc_endpoint_type)
+        .s("VpcId", &v.vpc_id)
+        .s("ServiceName", &v.service_name)
+        .e("State", &v.state)
+        .s("PolicyDocument", &v.policy_document)
+        .ls("RouteTableIds", &v.route_table_ids)
+        .ls("SubnetIds", &v.subnet_ids)
+        .l("Groups", &v.groups, |g| {
+            Obj::new()
+                .s("GroupId", &g.group_id)
+                .s("GroupName", &g.group_name)
+                .done()
+        })
+        .e("IpAddressType", &v.ip_address_type)
+        .b("PrivateDnsEnabled", v.private_dns_enabled)
+        .b("RequesterManaged", v.requester_managed)
+        .ls("NetworkInterfaceIds", &v.network_interface_ids)
+        .l("DnsEntries", &v.dns_entries, dns_entry)
+        .t("CreationTimestamp", &v.creation_timestamp)
+        .l("Tags", &v.tags, tag)
+        .s("OwnerId", &v.owner_id)
+        .s("ServiceRegion", &v.service_region)
+        .done()
+}
+
+fn service_types(v: &Option<Vec<t::ServiceTypeDetail>>) -> Option<Value> {
+    v.as_ref().map(|list| {
+        Value::Array(
+            list.iter()
+                .map(|d| Obj::new().e("ServiceType", &d.service_type).done())
+                .collect(),
+        )
+    })
+}
+
+/// `describe-vpc-endpoint-service-configurations` → `ServiceConfigurations[]`, with the
+/// service's `AllowedPrincipals` from `describe-vpc-endpoint-service-permissions`
+/// embedded (left out when they could not be read).
+pub(crate) fn service_configuration(
+    v: &t::ServiceConfiguration,
+    principals: Option<&[t::AllowedPrincipal]>,
+) -> Value {
+    Obj::new()
+        .v("ServiceType", service_types(&v.service_type))
+        .s("ServiceId", &v.service_id)
+        .s("ServiceName", &v.service_name)
+        .e("ServiceState", &v.service_state)
+        .ls("AvailabilityZones", &v.availability_zones)
+        .b("AcceptanceRequired", v.acceptance_required)
+        .b("ManagesVpcEndpoints", v.manages_vpc_endpoints)
+        .ls("NetworkLoadBalancerArns", &v.network_load_balancer_arns)
+        .ls("GatewayLoadBalancerArns", &v.gateway_load_balancer_arns)
+        .ls("BaseEndpointDnsNames", &v.base_endpoint_dns_names)
+        .s("PrivateDnsName", &v.private_dns_name)
+        .l("Tags", &v.tags, tag)
+        .l("SupportedRegions", &v.supported_regions, |r| {
+            Obj::new()
+                .s("Region", &r.region)
+                .s("ServiceState", &r.service_state)
+                .done()
+        })
+        .v(
+            "AllowedPrincipals",
+            principals.map(|ps| {
+                Value::Array(
+                    ps.iter()
+                        .map(|p| {
+                            Obj::new()
+                                .e("PrincipalType", &p.principal_type)
+                                .s("Principal", &p.principal)
+                                .s("ServicePermissionId", &p.service_permission_id)
+                                .s("ServiceId", &p.service_id)
+                                .done()
+                        })
+                        .collect(),
+                )
+            }),
+        )
+        .done()
+}
+
+/// `describe-vpc-endpoint-services` → `ServiceDetails[]`.
+pub(crate) fn service_detail(v: &t::ServiceDetail) -> Value {
+    Obj::new()
+        .s("ServiceName", &v.service_name)
+        .s("ServiceId", &v.service_id)
+        .v("ServiceType", service_types(&v.service_type))
+        .s("ServiceRegion", &v.service_region)
+        .ls("AvailabilityZones", &v.availability_zones)
+        .s("Owner", &v.owner)
+        .ls("BaseEndpointDnsNames", &v.base_endpoint_dns_names)
+        .s("PrivateDnsName", &v.private_dns_name)
+        .b(
+            "VpcEndpointPolicySupported",
+            v.vpc_endpoint_policy_supported,
+        )
+        .b("AcceptanceRequired", v.acceptance_required)
+        .b("ManagesVpcEndpoints", v.manages_vpc_endpoints)
+        .l("Tags", &v.tags, tag)
+        .done()
+}
+
+/// `describe-vpc-endpoint-connections` → `VpcEndpointConnections[]`.
+pub(crate) fn vpc_endpoint_connection(v: &t::VpcEndpointConnection) -> Value {
+    Obj::new()
+        .s("ServiceId", &v.service_id)
+        .s("VpcEndpointId", &v.vpc_endpoint_id)
+        .s("VpcEndpointOwner", &v.vpc_endpoint_owner)
+        .e("VpcEndpointState", &v.vpc_endpoint_state)
+        .t("CreationTimestamp", &v.creation_timestamp)
+        .l("DnsEntries", &v.dns_entries, dns_entry)
+        .ls("NetworkLoadBalancerArns", &v.network_load_balancer_arns)
+        .ls("GatewayLoadBalancerArns", &v.gateway_load_balancer_arns)
+        .e("IpAddressType", &v.ip_address_type)
+        .s("VpcEndpointConnectionId", &v.vpc_endpoint_connection_id)
+        .l("Tags", &v.tags, tag)
+        .s("VpcEndpointRegion", &v.vpc_endpoint_region)
         .done()
 }
 

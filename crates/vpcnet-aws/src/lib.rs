@@ -4,9 +4,13 @@
 //!
 //! Each file is routed by its top-level keys (`Vpcs`, `RouteTables`, …), never by its
 //! name; files with the same key merge, and every account and region of a snapshot is
-//! one network, joined by its peerings. Keys vpcnet does not model yet (transit
-//! gateways, endpoints, load balancers, Route 53 under `global/`) are noted once and
-//! skipped. A folder that has VPCs but lacks, say, `NetworkAcls` is recorded as
+//! one network, joined by its peerings, its transit gateway attachments (a peering
+//! attachment joins gateways of two regions or accounts) and its Route 53 zones
+//! (associated with VPCs of any account, read from the `global` folder). What the AWS
+//! CLI prints once per route table or target group (transit gateway routes,
+//! propagations and associations, target health) is read as Batfish lays it out: one
+//! item per table or group, with its id. Keys vpcnet does not model yet are noted once
+//! and skipped. A folder that has VPCs but lacks, say, `NetworkAcls` is recorded as
 //! missing that facet ([`vpcnet_model::NetworkBuilder::note_missing`]), so answers say
 //! what they could not evaluate instead of guessing.
 //!

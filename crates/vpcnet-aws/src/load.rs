@@ -26,7 +26,8 @@ use std::path::PathBuf;
 use vpcnet_model::{Diagnostic, NetworkBuilder};
 
 use crate::lower::Lowerer;
-use crate::parse::{At, FileInfo, Key, Parsed, Reader, Scope};
+use crate::lower::{DnsItems, LbItems, ServiceItems, TgwItems};
+use crate::parse::{At, FileInfo, Key, Parsed, Reader, Scope, METADATA};
 use crate::{walk, SnapshotReport};
 
 /// Where a file's text is.
@@ -72,9 +73,46 @@ enum Step {
     Peerings,
     Routes,
     SgRules,
+    TransitGateways,
+    Endpoints,
+    LoadBalancing,
+    EndpointServices,
+    Dns,
 }
 
-const STEPS: usize = Step::SgRules as usize + 1;
+const STEPS: usize = Step::Dns as usize + 1;
+
+/// The keys read together, by the step that needs them all.
+const TGW_KEYS: &[Key] = &[
+    Key::TransitGateways,
+    Key::TransitGatewayRouteTables,
+    Key::TransitGatewayAttachments,
+    Key::TransitGatewayVpcAttachments,
+    Key::TransitGatewayPeeringAttachments,
+    Key::TransitGatewayStaticRoutes,
+    Key::TransitGatewayPropagations,
+    Key::TransitGatewayRouteTableAssociations,
+];
+const LB_KEYS: &[Key] = &[
+    Key::TargetGroups,
+    Key::LoadBalancerTargetHealth,
+    Key::LoadBalancers,
+    Key::LoadBalancerListeners,
+    Key::Listeners,
+    Key::Rules,
+    Key::LoadBalancerAttributes,
+];
+const SERVICE_KEYS: &[Key] = &[
+    Key::ServiceConfigurations,
+    Key::VpcEndpointServices,
+    Key::ServiceDetails,
+    Key::VpcEndpointConnections,
+];
+const DNS_KEYS: &[Key] = &[
+    Key::HostedZones,
+    Key::ResolverRules,
+    Key::ResolverRuleAssociations,
+];
 
 /// A file found to hold a key too late for that key's steps.
 struct Restart;
@@ -148,7 +186,9 @@ impl<'s> Plan<'s> {
 }
 
 /// The first top-level key of a JSON text from its first bytes, when it is one
-/// vpcnet reads and is written plainly (no escapes).
+/// vpcnet reads and is written plainly (no escapes). Keys that only describe the
+/// output (`NextToken`, `MaxResults`, …) before it are passed over when their value is
+/// a plain scalar.
 fn first_key(head: &[u8]) -> Option<Key> {
     let ws = |s: &[u8]| -> usize {
         s.iter()
@@ -156,13 +196,40 @@ fn first_key(head: &[u8]) -> Option<Key> {
             .count()
     };
     let s = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-    let s = s[ws(s)..].strip_prefix(b"{")?;
-    let s = s[ws(s)..].strip_prefix(b"\"")?;
-    let end = s.iter().position(|c| matches!(c, b'"' | b'\\'))?;
-    if s[end] != b'"' {
-        return None;
+    let mut s = s[ws(s)..].strip_prefix(b"{")?;
+    loop {
+        s = s[ws(s)..].strip_prefix(b"\"")?;
+        let end = s.iter().position(|c| matches!(c, b'"' | b'\\'))?;
+        if s[end] != b'"' {
+            return None;
+        }
+        let key = std::str::from_utf8(&s[..end]).ok()?;
+        if let Some(k) = Key::parse(key) {
+            return Some(k);
+        }
+        if !(METADATA.contains(&key) || matches!(key, "NextToken" | "NextMarker")) {
+            return None;
+        }
+        // Past the scalar value and its comma.
+        s = &s[end + 1..];
+        s = s[ws(s)..].strip_prefix(b":")?;
+        s = &s[ws(s)..];
+        let len = match s.first()? {
+            b'"' => {
+                2 + s[1..]
+                    .iter()
+                    .position(|c| matches!(c, b'"' | b'\\'))
+                    .filter(|&i| s[1 + i] == b'"')?
+            }
+            b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => s
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'+' | b'.'))
+                .count(),
+            _ => return None,
+        };
+        s = &s[len..];
+        s = s[ws(s)..].strip_prefix(b",")?;
     }
-    Key::parse(std::str::from_utf8(&s[..end]).ok()?)
 }
 
 /// Loads what a walk found (or files given in memory) into the builder.
@@ -254,17 +321,17 @@ fn text<'p>(plan: &'p Plan<'_>, r: &mut Reader<'_>, file: usize) -> Option<Cow<'
     }
 }
 
-/// Parses texts; with `only`, a file that also holds another key vpcnet reads means
-/// the load must start again.
+/// Parses texts; with `only` not empty, a file that also holds a key vpcnet reads
+/// outside it means the load must start again.
 fn parse<'t>(
     r: &mut Reader<'_>,
     texts: &'t [(usize, Cow<'_, str>)],
-    only: Option<Key>,
+    only: &[Key],
 ) -> Result<Parsed<'t>, Restart> {
     let mut out = Parsed::default();
     for (file, text) in texts {
         let keys = r.parse(*file, text, &mut out);
-        if only.is_some_and(|k| keys.other_than(k)) {
+        if !only.is_empty() && keys.outside(only) {
             return Err(Restart);
         }
     }
@@ -303,10 +370,13 @@ fn run(b: &mut NetworkBuilder, plan: &Plan<'_>, mode: Mode) -> Result<Done, Rest
     let mut steps: [Vec<Diagnostic>; STEPS] = Default::default();
     let stream = mode == Mode::Stream;
     let own = |key: Key| move |f: usize| stream && plan.first[f] == Some(key);
+    let own_any = |keys: &'static [Key]| {
+        move |f: usize| stream && plan.first[f].is_some_and(|k| keys.contains(&k))
+    };
 
     // Every file, when holding all; otherwise none.
     let held_t = texts(plan, &mut r, |_| !stream);
-    let held = parse(&mut r, &held_t, None)?;
+    let held = parse(&mut r, &held_t, &[])?;
     if stream {
         // Files that do not start with a key vpcnet reads: parsed for what they say,
         // one at a time, and dropped.
@@ -321,16 +391,16 @@ fn run(b: &mut NetworkBuilder, plan: &Plan<'_>, mode: Mode) -> Result<Done, Rest
 
     {
         let t = texts(plan, &mut r, own(Key::Vpcs));
-        let p = parse(&mut r, &t, Some(Key::Vpcs))?;
+        let p = parse(&mut r, &t, &[Key::Vpcs])?;
         lw.vpcs(&both(&held.vpcs, &p.vpcs));
     }
     lw.drain(&mut steps[Step::Vpcs as usize]);
 
     {
         let t = texts(plan, &mut r, own(Key::PrefixLists));
-        let p = parse(&mut r, &t, Some(Key::PrefixLists))?;
+        let p = parse(&mut r, &t, &[Key::PrefixLists])?;
         let mt = texts(plan, &mut r, own(Key::ManagedPrefixLists));
-        let mp = parse(&mut r, &mt, Some(Key::ManagedPrefixLists))?;
+        let mp = parse(&mut r, &mt, &[Key::ManagedPrefixLists])?;
         lw.prefix_lists(
             &both(&held.prefix_lists, &p.prefix_lists),
             &both(&held.managed_prefix_lists, &mp.managed_prefix_lists),
@@ -340,29 +410,29 @@ fn run(b: &mut NetworkBuilder, plan: &Plan<'_>, mode: Mode) -> Result<Done, Rest
 
     {
         let t = texts(plan, &mut r, own(Key::InternetGateways));
-        let p = parse(&mut r, &t, Some(Key::InternetGateways))?;
+        let p = parse(&mut r, &t, &[Key::InternetGateways])?;
         lw.internet_gateways(&both(&held.igws, &p.igws));
     }
     lw.drain(&mut steps[Step::InternetGateways as usize]);
 
     // Network ACLs are kept for their subnet associations.
     let acl_t = texts(plan, &mut r, own(Key::NetworkAcls));
-    let acl_p = parse(&mut r, &acl_t, Some(Key::NetworkAcls))?;
+    let acl_p = parse(&mut r, &acl_t, &[Key::NetworkAcls])?;
     let acls = both(&held.network_acls, &acl_p.network_acls);
     lw.network_acls(&acls);
     lw.drain(&mut steps[Step::NetworkAcls as usize]);
 
     // Route tables are kept for their associations and, at the end, their routes.
     let rt_t = texts(plan, &mut r, own(Key::RouteTables));
-    let rt_p = parse(&mut r, &rt_t, Some(Key::RouteTables))?;
+    let rt_p = parse(&mut r, &rt_t, &[Key::RouteTables])?;
     let tables = both(&held.route_tables, &rt_p.route_tables);
     lw.route_tables(&tables);
     lw.drain(&mut steps[Step::RouteTables as usize]);
 
     let sg_t = texts(plan, &mut r, own(Key::SecurityGroups));
-    let sg_p = parse(&mut r, &sg_t, Some(Key::SecurityGroups))?;
+    let sg_p = parse(&mut r, &sg_t, &[Key::SecurityGroups])?;
     let sgr_t = texts(plan, &mut r, own(Key::SecurityGroupRules));
-    let sgr_p = parse(&mut r, &sgr_t, Some(Key::SecurityGroupRules))?;
+    let sgr_p = parse(&mut r, &sgr_t, &[Key::SecurityGroupRules])?;
     let groups = both(&held.security_groups, &sg_p.security_groups);
     let rules = both(&held.sg_rules, &sgr_p.sg_rules);
     lw.security_groups(&groups);
@@ -373,12 +443,12 @@ fn run(b: &mut NetworkBuilder, plan: &Plan<'_>, mode: Mode) -> Result<Done, Rest
         true => texts(plan, &mut r, own(Key::NetworkInterfaces)),
         false => Vec::new(),
     };
-    let eni_early = parse(&mut r, &eni_early_t, Some(Key::NetworkInterfaces))?;
+    let eni_early = parse(&mut r, &eni_early_t, &[Key::NetworkInterfaces])?;
     let res_early_t = match early {
         true => texts(plan, &mut r, own(Key::Reservations)),
         false => Vec::new(),
     };
-    let res_early = parse(&mut r, &res_early_t, Some(Key::Reservations))?;
+    let res_early = parse(&mut r, &res_early_t, &[Key::Reservations])?;
     lw.rules_only_groups(
         &rules,
         &both(&held.enis, &eni_early.enis),
@@ -393,7 +463,7 @@ fn run(b: &mut NetworkBuilder, plan: &Plan<'_>, mode: Mode) -> Result<Done, Rest
 
     {
         let t = texts(plan, &mut r, own(Key::Subnets));
-        let p = parse(&mut r, &t, Some(Key::Subnets))?;
+        let p = parse(&mut r, &t, &[Key::Subnets])?;
         lw.subnets(&both(&held.subnets, &p.subnets));
     }
     lw.drain(&mut steps[Step::Subnets as usize]);
@@ -406,7 +476,7 @@ fn run(b: &mut NetworkBuilder, plan: &Plan<'_>, mode: Mode) -> Result<Done, Rest
 
     // NAT gateways are kept from naming their interfaces to being added.
     let nat_t = texts(plan, &mut r, own(Key::NatGateways));
-    let nat_p = parse(&mut r, &nat_t, Some(Key::NatGateways))?;
+    let nat_p = parse(&mut r, &nat_t, &[Key::NatGateways])?;
     let nats = both(&held.nats, &nat_p.nats);
     let nat_enis = lw.nat_eni_ids(&nats);
 
@@ -414,14 +484,14 @@ fn run(b: &mut NetworkBuilder, plan: &Plan<'_>, mode: Mode) -> Result<Done, Rest
         true => Vec::new(),
         false => texts(plan, &mut r, own(Key::Reservations)),
     };
-    let res_p = parse(&mut r, &res_t, Some(Key::Reservations))?;
+    let res_p = parse(&mut r, &res_t, &[Key::Reservations])?;
     let reservations = match early {
         true => both(&held.reservations, &res_early.reservations),
         false => both(&held.reservations, &res_p.reservations),
     };
     {
         let t = texts(plan, &mut r, own(Key::Addresses));
-        let p = parse(&mut r, &t, Some(Key::Addresses))?;
+        let p = parse(&mut r, &t, &[Key::Addresses])?;
         lw.index_addresses(&both(&held.addresses, &p.addresses), &reservations);
     }
     lw.drain(&mut steps[Step::Addresses as usize]);
@@ -430,7 +500,7 @@ fn run(b: &mut NetworkBuilder, plan: &Plan<'_>, mode: Mode) -> Result<Done, Rest
         true => Vec::new(),
         false => texts(plan, &mut r, own(Key::NetworkInterfaces)),
     };
-    let eni_p = parse(&mut r, &eni_t, Some(Key::NetworkInterfaces))?;
+    let eni_p = parse(&mut r, &eni_t, &[Key::NetworkInterfaces])?;
     let enis = match early {
         true => both(&held.enis, &eni_early.enis),
         false => both(&held.enis, &eni_p.enis),
@@ -451,7 +521,7 @@ fn run(b: &mut NetworkBuilder, plan: &Plan<'_>, mode: Mode) -> Result<Done, Rest
 
     {
         let t = texts(plan, &mut r, own(Key::VpcPeeringConnections));
-        let p = parse(&mut r, &t, Some(Key::VpcPeeringConnections))?;
+        let p = parse(&mut r, &t, &[Key::VpcPeeringConnections])?;
         lw.peerings(&both(&held.peerings, &p.peerings));
     }
     lw.drain(&mut steps[Step::Peerings as usize]);
@@ -461,6 +531,70 @@ fn run(b: &mut NetworkBuilder, plan: &Plan<'_>, mode: Mode) -> Result<Done, Rest
     drop(tables);
     drop(rt_p);
     drop(rt_t);
+
+    // What is built on the VPCs: transit gateways, endpoints (whose gateway routes
+    // are in the route tables by now), load balancers (on the interfaces), endpoint
+    // services (on the load balancers), names.
+    {
+        let t = texts(plan, &mut r, own_any(TGW_KEYS));
+        let p = parse(&mut r, &t, TGW_KEYS)?;
+        lw.transit_gateways(&TgwItems {
+            tgws: &both(&held.tgws, &p.tgws),
+            tables: &both(&held.tgw_route_tables, &p.tgw_route_tables),
+            attachments: &both(&held.tgw_attachments, &p.tgw_attachments),
+            vpc_attachments: &both(&held.tgw_vpc_attachments, &p.tgw_vpc_attachments),
+            peering_attachments: &both(&held.tgw_peering_attachments, &p.tgw_peering_attachments),
+            routes: &both(&held.tgw_routes, &p.tgw_routes),
+            propagations: &both(&held.tgw_propagations, &p.tgw_propagations),
+            associations: &both(&held.tgw_associations, &p.tgw_associations),
+        });
+    }
+    lw.drain(&mut steps[Step::TransitGateways as usize]);
+
+    {
+        let t = texts(plan, &mut r, own(Key::VpcEndpoints));
+        let p = parse(&mut r, &t, &[Key::VpcEndpoints])?;
+        lw.vpc_endpoints(&both(&held.endpoints, &p.endpoints));
+    }
+    lw.drain(&mut steps[Step::Endpoints as usize]);
+
+    {
+        let t = texts(plan, &mut r, own_any(LB_KEYS));
+        let p = parse(&mut r, &t, LB_KEYS)?;
+        lw.load_balancing(&LbItems {
+            target_groups: &both(&held.target_groups, &p.target_groups),
+            target_health: &both(&held.target_health, &p.target_health),
+            lbs: &both(&held.lbs, &p.lbs),
+            lb_listeners: &both(&held.lb_listeners, &p.lb_listeners),
+            listeners: &both(&held.listeners, &p.listeners),
+            rules: &both(&held.rules, &p.rules),
+            attributes: &both(&held.lb_attributes, &p.lb_attributes),
+        });
+    }
+    lw.drain(&mut steps[Step::LoadBalancing as usize]);
+
+    {
+        let t = texts(plan, &mut r, own_any(SERVICE_KEYS));
+        let p = parse(&mut r, &t, SERVICE_KEYS)?;
+        lw.endpoint_services(&ServiceItems {
+            configurations: &both(&held.service_configs, &p.service_configs),
+            endpoint_services: &both(&held.endpoint_services, &p.endpoint_services),
+            details: &both(&held.service_details, &p.service_details),
+            connections: &both(&held.endpoint_connections, &p.endpoint_connections),
+        });
+    }
+    lw.drain(&mut steps[Step::EndpointServices as usize]);
+
+    {
+        let t = texts(plan, &mut r, own_any(DNS_KEYS));
+        let p = parse(&mut r, &t, DNS_KEYS)?;
+        lw.dns(&DnsItems {
+            zones: &both(&held.zones, &p.zones),
+            rules: &both(&held.resolver_rules, &p.resolver_rules),
+            associations: &both(&held.resolver_associations, &p.resolver_associations),
+        });
+    }
+    lw.drain(&mut steps[Step::Dns as usize]);
 
     // Every file has been parsed by now.
     lw.note_missing(&r.contents);
@@ -490,7 +624,21 @@ mod tests {
             first_key(b"\xef\xbb\xbf\n{\n    \"Subnets\": ["),
             Some(Key::Subnets)
         );
-        assert_eq!(first_key(b"{\"NextToken\": \"x\", \"Vpcs\": []}"), None);
+        // Paging keys before the list are passed over when their value is plain.
+        assert_eq!(
+            first_key(b"{\"NextToken\": \"x\", \"Vpcs\": []}"),
+            Some(Key::Vpcs)
+        );
+        assert_eq!(
+            first_key(b"{\"MaxResults\": 10, \"ResolverRules\": ["),
+            Some(Key::ResolverRules)
+        );
+        assert_eq!(first_key(b"{\"NextToken\": {\"Vpcs\": []}}"), None);
+        assert_eq!(
+            first_key(b"{\"NextToken\": \"a\\\"b\", \"Vpcs\": []}"),
+            None
+        );
+        assert_eq!(first_key(b"{\"Other\": 1, \"Vpcs\": []}"), None);
         assert_eq!(first_key(b"{\"\\u0056pcs\": []}"), None);
         assert_eq!(first_key(b"{\"Vpc"), None);
         assert_eq!(first_key(b"[{\"Vpcs\": []}]"), None);
@@ -519,7 +667,7 @@ mod tests {
         let report = load_plan(&mut b, Plan::new(files()), mode);
         let (n, d) = b.finish();
         format!(
-            "{report:#?}\n{d:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}",
+            "{report:#?}\n{d:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}",
             n.accounts(),
             n.vpcs(),
             n.subnets(),
@@ -533,6 +681,19 @@ mod tests {
             n.network_acls(),
             n.peerings(),
             n.missing(),
+            n.transit_gateways(),
+            n.tgw_route_tables(),
+            n.tgw_attachments(),
+            n.vpc_endpoints(),
+            n.target_groups(),
+            n.load_balancers(),
+            n.endpoint_services(),
+            // Without the zones' own index of names, a hash map in no fixed order.
+            n.hosted_zones()
+                .iter()
+                .map(|z| (&z.meta, &z.zone_name, z.kind, &z.account, &z.vpcs, &z.foreign_vpcs, &z.records))
+                .collect::<Vec<_>>(),
+            n.resolver_rules(),
         )
     }
 
@@ -585,6 +746,20 @@ mod tests {
             let (_, out) = both_ways(|| fixture(name));
             assert!(out.contains("aws_configs"), "{name} loaded");
         }
+        // One key per file, as the collector writes it: streams without starting
+        // again, every kind included.
+        let (restarted, out) = both_ways(|| fixture("services"));
+        assert!(!restarted);
+        for id in [
+            "tgw-attach-0c3c000000000c003",
+            "vpce-0a1a00000000e7001",
+            "loadbalancer/app/web-alb",
+            "vpce-svc-0b2b00000000e7001",
+            "Z0A1A000000000000001",
+            "rslvr-rr-0a1a0000000000001",
+        ] {
+            assert!(out.contains(id), "{id} in\n{out}");
+        }
     }
 
     #[test]
@@ -604,7 +779,7 @@ mod tests {
                 let mut one = serde_json::Map::new();
                 one.insert(key.clone(), value);
                 if key == "Vpcs" {
-                    one.insert("TransitGateways".to_owned(), serde_json::Value::Null);
+                    one.insert("VpnGateways".to_owned(), serde_json::Value::Null);
                 }
                 let name = format!("{}#{key}", src.path);
                 files.push((name, serde_json::Value::Object(one).to_string()));

@@ -9,6 +9,19 @@
 //! accounts' output, a shared VPC in the owner's and a participant's, an interface in
 //! `Reservations` and in `NetworkInterfaces`): the first sighting is used and later
 //! ones are skipped, quietly when they come from another account or region.
+//!
+//! The kinds added on top of the VPC core live in submodules, run after it: transit
+//! gateways (`tgw`), VPC endpoints (`endpoint`), load balancers and endpoint services
+//! (`lb`), Route 53 (`dns`).
+
+mod dns;
+mod endpoint;
+mod lb;
+mod tgw;
+
+pub(crate) use dns::DnsItems;
+pub(crate) use lb::{LbItems, ServiceItems};
+pub(crate) use tgw::TgwItems;
 
 use std::borrow::Cow;
 use std::net::Ipv4Addr;
@@ -125,6 +138,10 @@ pub(crate) struct Lowerer<'p, 'b> {
     rule_keys: Option<Set<RuleKey>>,
     /// Groups of `SecurityGroupRules` that could not be created (reported once).
     groups_skipped: Set<Box<str>>,
+    /// Interfaces described `ELB …` (a load balancer's), by description.
+    lb_enis: Map<Box<str>, Vec<EniIdx>>,
+    /// VPCs whose `EnableDnsHostnames` the snapshot does not say.
+    dns_unknown: Set<Box<str>>,
 }
 
 fn tag_name(tags: &[raw::Tag<'_>]) -> Option<String> {
@@ -154,6 +171,8 @@ impl<'p, 'b> Lowerer<'p, 'b> {
             sg_idx: Vec::new(),
             rule_keys: None,
             groups_skipped: Set::default(),
+            lb_enis: Map::default(),
+            dns_unknown: Set::default(),
         }
     }
 
@@ -203,6 +222,34 @@ impl<'p, 'b> Lowerer<'p, 'b> {
         match self.seen.get(id) {
             None => {
                 self.seen.insert(id.into(), scope);
+                true
+            }
+            Some(&s) => {
+                if s == scope && !id.is_empty() {
+                    let msg = format!(
+                        "`{id}` appears again in {}; the first sighting is used",
+                        self.scopes[scope].label()
+                    );
+                    self.say(Severity::Note, "DUPLICATE_RESOURCE", file, ptr, msg);
+                }
+                false
+            }
+        }
+    }
+
+    /// [`Lowerer::first`] with a record of its own, for a key that tells part of a
+    /// resource other keys tell too.
+    fn sighting(
+        &mut self,
+        met: &mut Map<Box<str>, usize>,
+        id: &str,
+        file: usize,
+        ptr: &str,
+    ) -> bool {
+        let scope = self.files[file].scope;
+        match met.get(id) {
+            None => {
+                met.insert(id.into(), scope);
                 true
             }
             Some(&s) => {
@@ -462,6 +509,9 @@ impl<'p, 'b> Lowerer<'p, 'b> {
                 let at = format!("{ptr}/Ipv6CidrBlockAssociationSet/{j}/Ipv6CidrBlock");
                 ipv6.extend(self.cidr6(c, e.file, || at.clone()));
             }
+            if v.enable_dns_hostnames.is_none() {
+                self.dns_unknown.insert((*v.vpc_id).into());
+            }
             let scope = self.scope(e.file);
             let account = v
                 .owner_id
@@ -477,10 +527,19 @@ impl<'p, 'b> Lowerer<'p, 'b> {
                 ipv6_cidrs: ipv6,
                 main_route_table: None,
                 default_nacl: None,
-                // `describe-vpcs` does not carry the DNS attributes; these are AWS's
+                // `describe-vpcs` does not carry the DNS attributes; the collector
+                // embeds what `describe-vpc-attribute` says, else these are AWS's
                 // defaults (a default VPC has DNS hostnames on).
-                dns_support: true,
-                dns_hostnames: v.is_default.unwrap_or(false),
+                dns_support: v
+                    .enable_dns_support
+                    .as_ref()
+                    .and_then(|a| a.value)
+                    .unwrap_or(true),
+                dns_hostnames: v
+                    .enable_dns_hostnames
+                    .as_ref()
+                    .and_then(|a| a.value)
+                    .unwrap_or(v.is_default.unwrap_or(false)),
                 described: true,
             };
             self.b.add_vpc(vpc);
@@ -1306,7 +1365,12 @@ impl<'p, 'b> Lowerer<'p, 'b> {
                 },
             };
             let fields = self.eni_fields(&e.v, e.file, ptr, owner, attached);
-            self.interface(fields);
+            let added = self.interface(fields);
+            if let (Some(idx), Some(d)) = (added, e.v.description.as_deref()) {
+                if d.starts_with("ELB ") {
+                    self.lb_enis.entry(d.into()).or_default().push(idx);
+                }
+            }
         }
     }
 

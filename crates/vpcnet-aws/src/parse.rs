@@ -31,10 +31,33 @@ pub(crate) enum Key {
     Addresses,
     PrefixLists,
     ManagedPrefixLists,
+    TransitGateways,
+    TransitGatewayAttachments,
+    TransitGatewayVpcAttachments,
+    TransitGatewayPeeringAttachments,
+    TransitGatewayRouteTables,
+    TransitGatewayStaticRoutes,
+    TransitGatewayPropagations,
+    TransitGatewayRouteTableAssociations,
+    VpcEndpoints,
+    ServiceConfigurations,
+    VpcEndpointServices,
+    ServiceDetails,
+    VpcEndpointConnections,
+    LoadBalancers,
+    LoadBalancerListeners,
+    Listeners,
+    Rules,
+    TargetGroups,
+    LoadBalancerTargetHealth,
+    LoadBalancerAttributes,
+    HostedZones,
+    ResolverRules,
+    ResolverRuleAssociations,
 }
 
 impl Key {
-    const ALL: [Key; 14] = [
+    const ALL: [Key; 37] = [
         Key::Vpcs,
         Key::Subnets,
         Key::RouteTables,
@@ -49,9 +72,32 @@ impl Key {
         Key::Addresses,
         Key::PrefixLists,
         Key::ManagedPrefixLists,
+        Key::TransitGateways,
+        Key::TransitGatewayAttachments,
+        Key::TransitGatewayVpcAttachments,
+        Key::TransitGatewayPeeringAttachments,
+        Key::TransitGatewayRouteTables,
+        Key::TransitGatewayStaticRoutes,
+        Key::TransitGatewayPropagations,
+        Key::TransitGatewayRouteTableAssociations,
+        Key::VpcEndpoints,
+        Key::ServiceConfigurations,
+        Key::VpcEndpointServices,
+        Key::ServiceDetails,
+        Key::VpcEndpointConnections,
+        Key::LoadBalancers,
+        Key::LoadBalancerListeners,
+        Key::Listeners,
+        Key::Rules,
+        Key::TargetGroups,
+        Key::LoadBalancerTargetHealth,
+        Key::LoadBalancerAttributes,
+        Key::HostedZones,
+        Key::ResolverRules,
+        Key::ResolverRuleAssociations,
     ];
 
-    /// The key as the AWS CLI prints it.
+    /// The key as the AWS CLI prints it (or as Batfish's layout names it).
     pub(crate) fn name(self) -> &'static str {
         match self {
             Key::Vpcs => "Vpcs",
@@ -68,26 +114,100 @@ impl Key {
             Key::Addresses => "Addresses",
             Key::PrefixLists => "PrefixLists",
             Key::ManagedPrefixLists => "ManagedPrefixLists",
+            Key::TransitGateways => "TransitGateways",
+            Key::TransitGatewayAttachments => "TransitGatewayAttachments",
+            Key::TransitGatewayVpcAttachments => "TransitGatewayVpcAttachments",
+            Key::TransitGatewayPeeringAttachments => "TransitGatewayPeeringAttachments",
+            Key::TransitGatewayRouteTables => "TransitGatewayRouteTables",
+            Key::TransitGatewayStaticRoutes => "TransitGatewayStaticRoutes",
+            Key::TransitGatewayPropagations => "TransitGatewayPropagations",
+            Key::TransitGatewayRouteTableAssociations => "TransitGatewayRouteTableAssociations",
+            Key::VpcEndpoints => "VpcEndpoints",
+            Key::ServiceConfigurations => "ServiceConfigurations",
+            Key::VpcEndpointServices => "VpcEndpointServices",
+            Key::ServiceDetails => "ServiceDetails",
+            Key::VpcEndpointConnections => "VpcEndpointConnections",
+            Key::LoadBalancers => "LoadBalancers",
+            Key::LoadBalancerListeners => "LoadBalancerListeners",
+            Key::Listeners => "Listeners",
+            Key::Rules => "Rules",
+            Key::TargetGroups => "TargetGroups",
+            Key::LoadBalancerTargetHealth => "LoadBalancerTargetHealth",
+            Key::LoadBalancerAttributes => "LoadBalancerAttributes",
+            Key::HostedZones => "HostedZones",
+            Key::ResolverRules => "ResolverRules",
+            Key::ResolverRuleAssociations => "ResolverRuleAssociations",
         }
     }
 
-    /// The command whose output it is, for messages.
-    fn command(self) -> &'static str {
+    /// Where the list comes from, for messages: the command that prints it, or how
+    /// Batfish's layout gathers it.
+    fn source(self) -> &'static str {
         match self {
-            Key::Vpcs => "describe-vpcs",
-            Key::Subnets => "describe-subnets",
-            Key::RouteTables => "describe-route-tables",
-            Key::SecurityGroups => "describe-security-groups",
-            Key::SecurityGroupRules => "describe-security-group-rules",
-            Key::NetworkAcls => "describe-network-acls",
-            Key::NetworkInterfaces => "describe-network-interfaces",
-            Key::Reservations => "describe-instances",
-            Key::VpcPeeringConnections => "describe-vpc-peering-connections",
-            Key::InternetGateways => "describe-internet-gateways",
-            Key::NatGateways => "describe-nat-gateways",
-            Key::Addresses => "describe-addresses",
-            Key::PrefixLists => "describe-prefix-lists",
-            Key::ManagedPrefixLists => "describe-managed-prefix-lists",
+            Key::Vpcs => "as `aws ec2 describe-vpcs` prints it",
+            Key::Subnets => "as `aws ec2 describe-subnets` prints it",
+            Key::RouteTables => "as `aws ec2 describe-route-tables` prints it",
+            Key::SecurityGroups => "as `aws ec2 describe-security-groups` prints it",
+            Key::SecurityGroupRules => "as `aws ec2 describe-security-group-rules` prints it",
+            Key::NetworkAcls => "as `aws ec2 describe-network-acls` prints it",
+            Key::NetworkInterfaces => "as `aws ec2 describe-network-interfaces` prints it",
+            Key::Reservations => "as `aws ec2 describe-instances` prints it",
+            Key::VpcPeeringConnections => {
+                "as `aws ec2 describe-vpc-peering-connections` prints it"
+            }
+            Key::InternetGateways => "as `aws ec2 describe-internet-gateways` prints it",
+            Key::NatGateways => "as `aws ec2 describe-nat-gateways` prints it",
+            Key::Addresses => "as `aws ec2 describe-addresses` prints it",
+            Key::PrefixLists => "as `aws ec2 describe-prefix-lists` prints it",
+            Key::ManagedPrefixLists => "as `aws ec2 describe-managed-prefix-lists` prints it",
+            Key::TransitGateways => "as `aws ec2 describe-transit-gateways` prints it",
+            Key::TransitGatewayAttachments => {
+                "as `aws ec2 describe-transit-gateway-attachments` prints it"
+            }
+            Key::TransitGatewayVpcAttachments => {
+                "as `aws ec2 describe-transit-gateway-vpc-attachments` prints it"
+            }
+            Key::TransitGatewayPeeringAttachments => {
+                "as `aws ec2 describe-transit-gateway-peering-attachments` prints it"
+            }
+            Key::TransitGatewayRouteTables => {
+                "as `aws ec2 describe-transit-gateway-route-tables` prints it"
+            }
+            Key::TransitGatewayStaticRoutes => {
+                "one item per route table with the `Routes` `aws ec2 search-transit-gateway-routes` prints, as Batfish reads it"
+            }
+            Key::TransitGatewayPropagations => {
+                "one item per route table with what `aws ec2 get-transit-gateway-route-table-propagations` prints, as Batfish reads it"
+            }
+            Key::TransitGatewayRouteTableAssociations => {
+                "one item per route table with what `aws ec2 get-transit-gateway-route-table-associations` prints"
+            }
+            Key::VpcEndpoints => "as `aws ec2 describe-vpc-endpoints` prints it",
+            Key::ServiceConfigurations | Key::VpcEndpointServices => {
+                "as `aws ec2 describe-vpc-endpoint-service-configurations` prints it"
+            }
+            Key::ServiceDetails => "as `aws ec2 describe-vpc-endpoint-services` prints it",
+            Key::VpcEndpointConnections => {
+                "as `aws ec2 describe-vpc-endpoint-connections` prints it"
+            }
+            Key::LoadBalancers => "as `aws elbv2 describe-load-balancers` prints it",
+            Key::LoadBalancerListeners => {
+                "one item per load balancer with the `Listeners` `aws elbv2 describe-listeners` prints, as Batfish reads it"
+            }
+            Key::Listeners => "as `aws elbv2 describe-listeners` prints it",
+            Key::Rules => "as `aws elbv2 describe-rules` prints it",
+            Key::TargetGroups => "as `aws elbv2 describe-target-groups` prints it",
+            Key::LoadBalancerTargetHealth => {
+                "one item per target group with what `aws elbv2 describe-target-health` prints, as Batfish reads it"
+            }
+            Key::LoadBalancerAttributes => {
+                "one item per load balancer with what `aws elbv2 describe-load-balancer-attributes` prints, as Batfish reads it"
+            }
+            Key::HostedZones => "as `aws route53 list-hosted-zones` prints it",
+            Key::ResolverRules => "as `aws route53resolver list-resolver-rules` prints it",
+            Key::ResolverRuleAssociations => {
+                "as `aws route53resolver list-resolver-rule-associations` prints it"
+            }
         }
     }
 
@@ -107,6 +227,30 @@ impl Key {
             Key::NatGateways => "NAT gateway",
             Key::Addresses => "address",
             Key::PrefixLists | Key::ManagedPrefixLists => "prefix list",
+            Key::TransitGateways => "transit gateway",
+            Key::TransitGatewayAttachments
+            | Key::TransitGatewayVpcAttachments
+            | Key::TransitGatewayPeeringAttachments => "transit gateway attachment",
+            Key::TransitGatewayRouteTables => "transit gateway route table",
+            Key::TransitGatewayStaticRoutes => "transit gateway route table's routes",
+            Key::TransitGatewayPropagations => "transit gateway route table's propagations",
+            Key::TransitGatewayRouteTableAssociations => {
+                "transit gateway route table's associations"
+            }
+            Key::VpcEndpoints => "VPC endpoint",
+            Key::ServiceConfigurations | Key::VpcEndpointServices | Key::ServiceDetails => {
+                "endpoint service"
+            }
+            Key::VpcEndpointConnections => "endpoint connection",
+            Key::LoadBalancers => "load balancer",
+            Key::LoadBalancerListeners | Key::Listeners => "listener",
+            Key::Rules => "listener rule",
+            Key::TargetGroups => "target group",
+            Key::LoadBalancerTargetHealth => "target group's targets",
+            Key::LoadBalancerAttributes => "load balancer's attributes",
+            Key::HostedZones => "hosted zone",
+            Key::ResolverRules => "Resolver rule",
+            Key::ResolverRuleAssociations => "Resolver rule association",
         }
     }
 
@@ -114,14 +258,14 @@ impl Key {
         Key::ALL.into_iter().find(|k| k.name() == s)
     }
 
-    fn bit(self) -> u16 {
-        1 << self as u16
+    fn bit(self) -> u64 {
+        1 << self as u64
     }
 }
 
 /// A set of keys.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Keys(u16);
+pub(crate) struct Keys(u64);
 
 impl Keys {
     fn insert(&mut self, k: Key) {
@@ -133,36 +277,67 @@ impl Keys {
         self.0 == 0
     }
 
-    /// Whether the set holds a key other than `k`.
-    pub(crate) fn other_than(self, k: Key) -> bool {
-        self.0 & !k.bit() != 0
+    /// Whether the set holds a key not in `keys`.
+    pub(crate) fn outside(self, keys: &[Key]) -> bool {
+        let inside = keys.iter().fold(0, |acc, k| acc | k.bit());
+        self.0 & !inside != 0
     }
 }
 
 /// Keys of AWS output that vpcnet knows of but does not model yet.
 const LATER: &[&str] = &[
-    "TransitGateways",
-    "TransitGatewayAttachments",
-    "TransitGatewayVpcAttachments",
-    "TransitGatewayPeeringAttachments",
-    "TransitGatewayRouteTables",
-    "TransitGatewayStaticRoutes",
-    "TransitGatewayPropagations",
-    "VpcEndpoints",
-    "VpcEndpointServices",
-    "VpcEndpointConnections",
-    "LoadBalancers",
     "LoadBalancerDescriptions",
-    "TargetGroups",
-    "TargetHealthDescriptions",
     "VpnGateways",
     "VpnConnections",
     "CustomerGateways",
     "EgressOnlyInternetGateways",
     "DBInstances",
     "DomainStatusList",
-    "HostedZones",
+    "DirectConnectGateways",
+    "DirectConnectGatewayAssociations",
+    "VirtualInterfaces",
+    "ResolverEndpoints",
 ];
+
+/// Keys that come with the output of a command vpcnet reads and say nothing about
+/// the network (paging sizes, the bare list of service names beside their details).
+pub(crate) const METADATA: &[&str] = &[
+    "MaxResults",
+    "MaxItems",
+    "IsTruncated",
+    "Marker",
+    "ServiceNames",
+    "AdditionalRoutesAvailable",
+];
+
+/// Keys that are the output of a command vpcnet reads but do not say what they
+/// belong to; the message says how to lay them out.
+fn unplaced(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "Routes" => {
+            "`Routes` as `aws ec2 search-transit-gateway-routes` prints it does not say which route table it lists; give each route table's under `TransitGatewayStaticRoutes` with its `TransitGatewayRouteTableId`, as Batfish reads it; skipped"
+        }
+        "TransitGatewayRouteTablePropagations" => {
+            "`TransitGatewayRouteTablePropagations` does not say which route table it lists; give each route table's under `TransitGatewayPropagations` with its `TransitGatewayRouteTableId`, as Batfish reads it; skipped"
+        }
+        "Associations" => {
+            "`Associations` (as `aws ec2 get-transit-gateway-route-table-associations` prints it) does not say which route table it lists; give each route table's under `TransitGatewayRouteTableAssociations` with its `TransitGatewayRouteTableId`; skipped"
+        }
+        "TargetHealthDescriptions" => {
+            "`TargetHealthDescriptions` does not say which target group it lists; give each group's under `LoadBalancerTargetHealth` with its `TargetGroupArn`, as Batfish reads it; skipped"
+        }
+        "Attributes" => {
+            "`Attributes` does not say which load balancer it describes; give each one's under `LoadBalancerAttributes` with its `LoadBalancerArn`, as Batfish reads it; skipped"
+        }
+        "AllowedPrincipals" => {
+            "`AllowedPrincipals` does not say which endpoint service it lists; give them inside the service's item of `ServiceConfigurations`; skipped"
+        }
+        "ResourceRecordSets" => {
+            "`ResourceRecordSets` does not say which hosted zone it lists; give them inside the zone's item of `HostedZones`; skipped"
+        }
+        _ => return None,
+    })
+}
 
 /// One file's place in the snapshot.
 #[derive(Debug)]
@@ -224,6 +399,29 @@ pub(crate) struct Parsed<'a> {
     pub(crate) addresses: Vec<At<raw::Address<'a>>>,
     pub(crate) prefix_lists: Vec<At<raw::PrefixList<'a>>>,
     pub(crate) managed_prefix_lists: Vec<At<raw::ManagedPrefixList<'a>>>,
+    pub(crate) tgws: Vec<At<raw::TransitGateway<'a>>>,
+    pub(crate) tgw_attachments: Vec<At<raw::TgwAttachment<'a>>>,
+    pub(crate) tgw_vpc_attachments: Vec<At<raw::TgwVpcAttachment<'a>>>,
+    pub(crate) tgw_peering_attachments: Vec<At<raw::TgwPeeringAttachment<'a>>>,
+    pub(crate) tgw_route_tables: Vec<At<raw::TgwRouteTable<'a>>>,
+    pub(crate) tgw_routes: Vec<At<raw::TgwTableRoutes<'a>>>,
+    pub(crate) tgw_propagations: Vec<At<raw::TgwTablePropagations<'a>>>,
+    pub(crate) tgw_associations: Vec<At<raw::TgwTableAssociations<'a>>>,
+    pub(crate) endpoints: Vec<At<raw::VpcEndpoint<'a>>>,
+    pub(crate) service_configs: Vec<At<raw::ServiceConfiguration<'a>>>,
+    pub(crate) endpoint_services: Vec<At<raw::ServiceConfiguration<'a>>>,
+    pub(crate) service_details: Vec<At<raw::ServiceDetail<'a>>>,
+    pub(crate) endpoint_connections: Vec<At<raw::VpcEndpointConnection<'a>>>,
+    pub(crate) lbs: Vec<At<raw::LoadBalancer<'a>>>,
+    pub(crate) lb_listeners: Vec<At<raw::Listener<'a>>>,
+    pub(crate) listeners: Vec<At<raw::Listener<'a>>>,
+    pub(crate) rules: Vec<At<raw::Rule<'a>>>,
+    pub(crate) target_groups: Vec<At<raw::TargetGroup<'a>>>,
+    pub(crate) target_health: Vec<At<raw::TargetHealthSet<'a>>>,
+    pub(crate) lb_attributes: Vec<At<raw::LbAttributes<'a>>>,
+    pub(crate) zones: Vec<At<raw::HostedZone<'a>>>,
+    pub(crate) resolver_rules: Vec<At<raw::ResolverRule<'a>>>,
+    pub(crate) resolver_associations: Vec<At<raw::ResolverRuleAssociation<'a>>>,
 }
 
 /// A file's top level: every key with its value's text, in order.
@@ -357,6 +555,33 @@ impl<'de> Deserialize<'de> for FastFile<'de> {
                         Some(Key::Addresses) => read!(addresses),
                         Some(Key::PrefixLists) => read!(prefix_lists),
                         Some(Key::ManagedPrefixLists) => read!(managed_prefix_lists),
+                        Some(Key::TransitGateways) => read!(tgws),
+                        Some(Key::TransitGatewayAttachments) => read!(tgw_attachments),
+                        Some(Key::TransitGatewayVpcAttachments) => read!(tgw_vpc_attachments),
+                        Some(Key::TransitGatewayPeeringAttachments) => {
+                            read!(tgw_peering_attachments)
+                        }
+                        Some(Key::TransitGatewayRouteTables) => read!(tgw_route_tables),
+                        Some(Key::TransitGatewayStaticRoutes) => read!(tgw_routes),
+                        Some(Key::TransitGatewayPropagations) => read!(tgw_propagations),
+                        Some(Key::TransitGatewayRouteTableAssociations) => {
+                            read!(tgw_associations)
+                        }
+                        Some(Key::VpcEndpoints) => read!(endpoints),
+                        Some(Key::ServiceConfigurations) => read!(service_configs),
+                        Some(Key::VpcEndpointServices) => read!(endpoint_services),
+                        Some(Key::ServiceDetails) => read!(service_details),
+                        Some(Key::VpcEndpointConnections) => read!(endpoint_connections),
+                        Some(Key::LoadBalancers) => read!(lbs),
+                        Some(Key::LoadBalancerListeners) => read!(lb_listeners),
+                        Some(Key::Listeners) => read!(listeners),
+                        Some(Key::Rules) => read!(rules),
+                        Some(Key::TargetGroups) => read!(target_groups),
+                        Some(Key::LoadBalancerTargetHealth) => read!(target_health),
+                        Some(Key::LoadBalancerAttributes) => read!(lb_attributes),
+                        Some(Key::HostedZones) => read!(zones),
+                        Some(Key::ResolverRules) => read!(resolver_rules),
+                        Some(Key::ResolverRuleAssociations) => read!(resolver_associations),
                         None => map.next_value::<AnyCount>()?.0,
                     };
                     keys.push((key, n));
@@ -390,7 +615,30 @@ impl<'a> Parsed<'a> {
             nats,
             addresses,
             prefix_lists,
-            managed_prefix_lists
+            managed_prefix_lists,
+            tgws,
+            tgw_attachments,
+            tgw_vpc_attachments,
+            tgw_peering_attachments,
+            tgw_route_tables,
+            tgw_routes,
+            tgw_propagations,
+            tgw_associations,
+            endpoints,
+            service_configs,
+            endpoint_services,
+            service_details,
+            endpoint_connections,
+            lbs,
+            lb_listeners,
+            listeners,
+            rules,
+            target_groups,
+            target_health,
+            lb_attributes,
+            zones,
+            resolver_rules,
+            resolver_associations
         );
     }
 }
@@ -477,7 +725,11 @@ impl<'p> Reader<'p> {
                             Some(&files[file].path),
                             format!("/{}", escape(&key)),
                         );
-                        let d = Diagnostic::note("UNKNOWN_KEY", unknown_message(&key));
+                        // Output vpcnet reads, but cannot place, is lost: a warning.
+                        let d = match unplaced(&key) {
+                            Some(_) => Diagnostic::warning("UNKNOWN_KEY", unknown_message(&key)),
+                            None => Diagnostic::note("UNKNOWN_KEY", unknown_message(&key)),
+                        };
                         out.push(d.at(Some(loc)));
                         unknown_seen.insert(key);
                     }
@@ -578,11 +830,14 @@ impl<'p> Reader<'p> {
     }
 
     fn unknown(&mut self, file: usize, key: &str) {
-        if key == "NextToken" {
-            let msg = "`NextToken` is present: this file holds one page of the output and resources may be missing; collect with the AWS CLI's automatic pagination";
+        if matches!(key, "NextToken" | "NextMarker") {
+            let msg = format!("`{key}` is present: this file holds one page of the output and resources may be missing; collect with the AWS CLI's automatic pagination");
             let d = Diagnostic::warning("SNAPSHOT_PAGINATED", msg)
-                .at(self.loc(file, "/NextToken".to_owned()));
+                .at(self.loc(file, format!("/{key}")));
             self.say(file, d);
+            return;
+        }
+        if METADATA.contains(&key) {
             return;
         }
         self.said[file].push(Said::Unknown(key.to_owned()));
@@ -616,14 +871,61 @@ impl<'p> Reader<'p> {
             Key::ManagedPrefixLists => {
                 take(said, path, &mut p.managed_prefix_lists, file, key, value)
             }
+            Key::TransitGateways => take(said, path, &mut p.tgws, file, key, value),
+            Key::TransitGatewayAttachments => {
+                take(said, path, &mut p.tgw_attachments, file, key, value)
+            }
+            Key::TransitGatewayVpcAttachments => {
+                take(said, path, &mut p.tgw_vpc_attachments, file, key, value)
+            }
+            Key::TransitGatewayPeeringAttachments => {
+                take(said, path, &mut p.tgw_peering_attachments, file, key, value)
+            }
+            Key::TransitGatewayRouteTables => {
+                take(said, path, &mut p.tgw_route_tables, file, key, value)
+            }
+            Key::TransitGatewayStaticRoutes => {
+                take(said, path, &mut p.tgw_routes, file, key, value)
+            }
+            Key::TransitGatewayPropagations => {
+                take(said, path, &mut p.tgw_propagations, file, key, value)
+            }
+            Key::TransitGatewayRouteTableAssociations => {
+                take(said, path, &mut p.tgw_associations, file, key, value)
+            }
+            Key::VpcEndpoints => take(said, path, &mut p.endpoints, file, key, value),
+            Key::ServiceConfigurations => {
+                take(said, path, &mut p.service_configs, file, key, value)
+            }
+            Key::VpcEndpointServices => {
+                take(said, path, &mut p.endpoint_services, file, key, value)
+            }
+            Key::ServiceDetails => take(said, path, &mut p.service_details, file, key, value),
+            Key::VpcEndpointConnections => {
+                take(said, path, &mut p.endpoint_connections, file, key, value)
+            }
+            Key::LoadBalancers => take(said, path, &mut p.lbs, file, key, value),
+            Key::LoadBalancerListeners => take(said, path, &mut p.lb_listeners, file, key, value),
+            Key::Listeners => take(said, path, &mut p.listeners, file, key, value),
+            Key::Rules => take(said, path, &mut p.rules, file, key, value),
+            Key::TargetGroups => take(said, path, &mut p.target_groups, file, key, value),
+            Key::LoadBalancerTargetHealth => {
+                take(said, path, &mut p.target_health, file, key, value)
+            }
+            Key::LoadBalancerAttributes => take(said, path, &mut p.lb_attributes, file, key, value),
+            Key::HostedZones => take(said, path, &mut p.zones, file, key, value),
+            Key::ResolverRules => take(said, path, &mut p.resolver_rules, file, key, value),
+            Key::ResolverRuleAssociations => {
+                take(said, path, &mut p.resolver_associations, file, key, value)
+            }
         }
     }
 }
 
 /// The note for a key vpcnet does not read.
 fn unknown_message(key: &str) -> String {
-    if key == "HostedZones" {
-        "Route 53 hosted zones (`HostedZones`) are not modelled yet; skipped, so names do not resolve from this snapshot".to_owned()
+    if let Some(msg) = unplaced(key) {
+        msg.to_owned()
     } else if LATER.contains(&key) {
         format!("`{key}` is not modelled yet; skipped (noted once for the snapshot)")
     } else {
@@ -644,9 +946,9 @@ fn take<'a, T: Deserialize<'a>>(
         Ok(items) => items,
         Err(_) => {
             let msg = format!(
-                "`{}` should be a list, as `aws ec2 {}` prints it, but is {}; skipped",
+                "`{}` should be a list, {}, but is {}; skipped",
                 key.name(),
-                key.command(),
+                key.source(),
                 kind_of(value.get())
             );
             let loc = Location::pointer(Some(path), format!("/{}", key.name()));

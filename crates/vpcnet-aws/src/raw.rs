@@ -6,9 +6,10 @@
 //! Nested lists whose items stand on their own (routes, rules, entries, instances)
 //! are [`Lenient`], so one bad entry is reported and its neighbours still load.
 
+use serde::de::IgnoredAny;
 use serde::Deserialize;
 
-use crate::lenient::{Lenient, Proto, Str};
+use crate::lenient::{Lenient, Proto, Str, Text};
 
 /// `{"Key": …, "Value": …}`.
 #[derive(Debug, Deserialize)]
@@ -63,6 +64,17 @@ pub(crate) struct Vpc<'a> {
     #[serde(default)]
     pub(crate) tags: Vec<Tag<'a>>,
     pub(crate) is_default: Option<bool>,
+    /// From `describe-vpc-attribute --attribute enableDnsSupport`, embedded.
+    pub(crate) enable_dns_support: Option<AttrValue>,
+    /// From `describe-vpc-attribute --attribute enableDnsHostnames`, embedded.
+    pub(crate) enable_dns_hostnames: Option<AttrValue>,
+}
+
+/// `{"Value": true}`, as `describe-vpc-attribute` prints an attribute.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct AttrValue {
+    pub(crate) value: Option<bool>,
 }
 
 /// `describe-subnets` → `Subnets[]`.
@@ -466,4 +478,516 @@ pub(crate) struct ManagedPrefixList<'a> {
     pub(crate) entries: Option<Vec<Lenient<PrefixListEntry<'a>>>>,
     #[serde(default)]
     pub(crate) tags: Vec<Tag<'a>>,
+}
+
+// ---- transit gateways ------------------------------------------------------------
+
+/// `describe-transit-gateways` → `TransitGateways[]`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct TransitGateway<'a> {
+    pub(crate) transit_gateway_id: Str<'a>,
+    pub(crate) owner_id: Option<Str<'a>>,
+    pub(crate) state: Option<Str<'a>>,
+    #[serde(default)]
+    pub(crate) tags: Vec<Tag<'a>>,
+}
+
+/// An attachment's `Association`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct TgwAssociation<'a> {
+    pub(crate) transit_gateway_route_table_id: Option<Str<'a>>,
+    pub(crate) state: Option<Str<'a>>,
+}
+
+/// `describe-transit-gateway-attachments` → `TransitGatewayAttachments[]`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct TgwAttachment<'a> {
+    pub(crate) transit_gateway_attachment_id: Str<'a>,
+    pub(crate) transit_gateway_id: Option<Str<'a>>,
+    pub(crate) resource_type: Option<Str<'a>>,
+    pub(crate) resource_id: Option<Str<'a>>,
+    pub(crate) state: Option<Str<'a>>,
+    pub(crate) association: Option<TgwAssociation<'a>>,
+    #[serde(default)]
+    pub(crate) tags: Vec<Tag<'a>>,
+}
+
+/// A VPC attachment's `Options`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct TgwVpcOptions<'a> {
+    pub(crate) appliance_mode_support: Option<Str<'a>>,
+}
+
+/// `describe-transit-gateway-vpc-attachments` → `TransitGatewayVpcAttachments[]`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct TgwVpcAttachment<'a> {
+    pub(crate) transit_gateway_attachment_id: Str<'a>,
+    pub(crate) transit_gateway_id: Option<Str<'a>>,
+    pub(crate) vpc_id: Option<Str<'a>>,
+    pub(crate) vpc_owner_id: Option<Str<'a>>,
+    pub(crate) state: Option<Str<'a>>,
+    #[serde(default)]
+    pub(crate) subnet_ids: Vec<Str<'a>>,
+    pub(crate) options: Option<TgwVpcOptions<'a>>,
+    #[serde(default)]
+    pub(crate) tags: Vec<Tag<'a>>,
+}
+
+/// `RequesterTgwInfo` / `AccepterTgwInfo` of a peering attachment.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct TgwInfo<'a> {
+    pub(crate) transit_gateway_id: Option<Str<'a>>,
+}
+
+/// `describe-transit-gateway-peering-attachments` → `TransitGatewayPeeringAttachments[]`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct TgwPeeringAttachment<'a> {
+    pub(crate) transit_gateway_attachment_id: Str<'a>,
+    pub(crate) requester_tgw_info: Option<TgwInfo<'a>>,
+    pub(crate) accepter_tgw_info: Option<TgwInfo<'a>>,
+    pub(crate) state: Option<Str<'a>>,
+    #[serde(default)]
+    pub(crate) tags: Vec<Tag<'a>>,
+}
+
+/// `describe-transit-gateway-route-tables` → `TransitGatewayRouteTables[]`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct TgwRouteTable<'a> {
+    pub(crate) transit_gateway_route_table_id: Str<'a>,
+    pub(crate) transit_gateway_id: Option<Str<'a>>,
+    pub(crate) state: Option<Str<'a>>,
+    #[serde(default)]
+    pub(crate) tags: Vec<Tag<'a>>,
+}
+
+/// An entry of a transit gateway route's `TransitGatewayAttachments`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct TgwRouteAttachment<'a> {
+    pub(crate) transit_gateway_attachment_id: Option<Str<'a>>,
+}
+
+/// A route as `search-transit-gateway-routes` prints it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct TgwRoute<'a> {
+    pub(crate) destination_cidr_block: Option<Str<'a>>,
+    pub(crate) destination_ipv6_cidr_block: Option<Str<'a>>,
+    pub(crate) prefix_list_id: Option<Str<'a>>,
+    #[serde(default)]
+    pub(crate) transit_gateway_attachments: Vec<TgwRouteAttachment<'a>>,
+    #[serde(rename = "Type")]
+    pub(crate) kind: Option<Str<'a>>,
+    pub(crate) state: Option<Str<'a>>,
+}
+
+/// `TransitGatewayStaticRoutes[]`, as Batfish lays them out: the routes
+/// `search-transit-gateway-routes` prints for one route table, with its id.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct TgwTableRoutes<'a> {
+    pub(crate) transit_gateway_route_table_id: Str<'a>,
+    #[serde(default)]
+    pub(crate) routes: Vec<Lenient<TgwRoute<'a>>>,
+    pub(crate) additional_routes_available: Option<bool>,
+}
+
+/// An entry of `get-transit-gateway-route-table-propagations` or
+/// `get-transit-gateway-route-table-associations`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct TgwRelation<'a> {
+    pub(crate) transit_gateway_attachment_id: Str<'a>,
+    pub(crate) state: Option<Str<'a>>,
+}
+
+/// `TransitGatewayPropagations[]`, as Batfish lays them out: one route table's
+/// `TransitGatewayRouteTablePropagations`, with its id.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct TgwTablePropagations<'a> {
+    pub(crate) transit_gateway_route_table_id: Str<'a>,
+    #[serde(default)]
+    pub(crate) transit_gateway_route_table_propagations: Vec<Lenient<TgwRelation<'a>>>,
+}
+
+/// `TransitGatewayRouteTableAssociations[]`, laid out as the propagations are: one
+/// route table's `Associations`, with its id.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct TgwTableAssociations<'a> {
+    pub(crate) transit_gateway_route_table_id: Str<'a>,
+    #[serde(default)]
+    pub(crate) associations: Vec<Lenient<TgwRelation<'a>>>,
+}
+
+// ---- VPC endpoints and endpoint services -------------------------------------------
+
+/// `describe-vpc-endpoints` → `VpcEndpoints[]`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct VpcEndpoint<'a> {
+    pub(crate) vpc_endpoint_id: Str<'a>,
+    pub(crate) vpc_endpoint_type: Option<Str<'a>>,
+    pub(crate) vpc_id: Str<'a>,
+    pub(crate) service_name: Option<Str<'a>>,
+    pub(crate) state: Option<Str<'a>>,
+    #[serde(default)]
+    pub(crate) route_table_ids: Vec<Str<'a>>,
+    #[serde(default)]
+    pub(crate) network_interface_ids: Vec<Str<'a>>,
+    pub(crate) private_dns_enabled: Option<bool>,
+    #[serde(default)]
+    pub(crate) tags: Vec<Tag<'a>>,
+}
+
+/// An entry of a service's `SupportedRegions`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct SupportedRegion<'a> {
+    pub(crate) region: Option<Str<'a>>,
+}
+
+/// An entry of `describe-vpc-endpoint-service-permissions` → `AllowedPrincipals`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct AllowedPrincipal<'a> {
+    pub(crate) principal: Option<Str<'a>>,
+}
+
+/// `describe-vpc-endpoint-service-configurations` → `ServiceConfigurations[]` (also
+/// read under `VpcEndpointServices`), with the service's `AllowedPrincipals` from
+/// `describe-vpc-endpoint-service-permissions` embedded.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct ServiceConfiguration<'a> {
+    pub(crate) service_id: Str<'a>,
+    pub(crate) service_name: Option<Str<'a>>,
+    pub(crate) service_state: Option<Str<'a>>,
+    pub(crate) acceptance_required: Option<bool>,
+    #[serde(default)]
+    pub(crate) network_load_balancer_arns: Vec<Str<'a>>,
+    #[serde(default)]
+    pub(crate) gateway_load_balancer_arns: Vec<Str<'a>>,
+    #[serde(default)]
+    pub(crate) supported_regions: Vec<SupportedRegion<'a>>,
+    pub(crate) allowed_principals: Option<Vec<Lenient<AllowedPrincipal<'a>>>>,
+    #[serde(default)]
+    pub(crate) tags: Vec<Tag<'a>>,
+}
+
+/// `describe-vpc-endpoint-services` → `ServiceDetails[]`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct ServiceDetail<'a> {
+    pub(crate) service_name: Str<'a>,
+    pub(crate) service_id: Option<Str<'a>>,
+    pub(crate) owner: Option<Str<'a>>,
+    pub(crate) acceptance_required: Option<bool>,
+    #[serde(default)]
+    pub(crate) tags: Vec<Tag<'a>>,
+}
+
+/// `describe-vpc-endpoint-connections` → `VpcEndpointConnections[]`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct VpcEndpointConnection<'a> {
+    pub(crate) service_id: Option<Str<'a>>,
+    #[serde(default)]
+    pub(crate) network_load_balancer_arns: Vec<Str<'a>>,
+}
+
+// ---- load balancers ----------------------------------------------------------------
+
+/// A load balancer's `State`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct CodeObj<'a> {
+    pub(crate) code: Option<Str<'a>>,
+}
+
+/// An entry of a zone's `LoadBalancerAddresses`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct LbAddress<'a> {
+    pub(crate) ip_address: Option<Str<'a>>,
+    #[serde(rename = "PrivateIPv4Address")]
+    pub(crate) private_ipv4_address: Option<Str<'a>>,
+}
+
+/// An entry of a load balancer's `AvailabilityZones`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct LbZone<'a> {
+    pub(crate) subnet_id: Option<Str<'a>>,
+    #[serde(default)]
+    pub(crate) load_balancer_addresses: Vec<LbAddress<'a>>,
+}
+
+/// `elbv2 describe-load-balancers` → `LoadBalancers[]`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct LoadBalancer<'a> {
+    pub(crate) load_balancer_arn: Str<'a>,
+    pub(crate) load_balancer_name: Option<Str<'a>>,
+    #[serde(rename = "DNSName")]
+    pub(crate) dns_name: Option<Str<'a>>,
+    pub(crate) scheme: Option<Str<'a>>,
+    pub(crate) vpc_id: Option<Str<'a>>,
+    pub(crate) state: Option<CodeObj<'a>>,
+    #[serde(rename = "Type")]
+    pub(crate) kind: Option<Str<'a>>,
+    #[serde(default)]
+    pub(crate) availability_zones: Vec<Lenient<LbZone<'a>>>,
+    #[serde(default)]
+    pub(crate) security_groups: Vec<Str<'a>>,
+}
+
+/// A target group of a `forward` action's `ForwardConfig`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct WeightedGroup<'a> {
+    pub(crate) target_group_arn: Option<Str<'a>>,
+    pub(crate) weight: Option<i64>,
+}
+
+/// A `forward` action's `ForwardConfig`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct ForwardConfig<'a> {
+    #[serde(default)]
+    pub(crate) target_groups: Vec<WeightedGroup<'a>>,
+}
+
+/// An entry of a listener's `DefaultActions` or a rule's `Actions`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct LbAction<'a> {
+    #[serde(rename = "Type")]
+    pub(crate) kind: Option<Str<'a>>,
+    pub(crate) order: Option<i64>,
+    pub(crate) target_group_arn: Option<Str<'a>>,
+    pub(crate) forward_config: Option<ForwardConfig<'a>>,
+}
+
+/// `elbv2 describe-listeners` → `Listeners[]`; under `LoadBalancerListeners` (as
+/// Batfish lays them out) an item is a load balancer's `LoadBalancerArn` with its
+/// `Listeners`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct Listener<'a> {
+    pub(crate) listener_arn: Option<Str<'a>>,
+    pub(crate) load_balancer_arn: Option<Str<'a>>,
+    pub(crate) port: Option<i64>,
+    pub(crate) protocol: Option<Str<'a>>,
+    #[serde(default)]
+    pub(crate) default_actions: Vec<Lenient<LbAction<'a>>>,
+    pub(crate) listeners: Option<Vec<Lenient<Listener<'a>>>>,
+}
+
+/// `{"Values": [...]}` (a rule condition's `HostHeaderConfig`, `PathPatternConfig`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct ValuesObj<'a> {
+    #[serde(default)]
+    pub(crate) values: Vec<Str<'a>>,
+}
+
+/// An entry of a rule's `Conditions`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct RuleCondition<'a> {
+    pub(crate) field: Option<Str<'a>>,
+    #[serde(default)]
+    pub(crate) values: Vec<Str<'a>>,
+    pub(crate) host_header_config: Option<ValuesObj<'a>>,
+    pub(crate) path_pattern_config: Option<ValuesObj<'a>>,
+}
+
+/// `elbv2 describe-rules` → `Rules[]` (the listener is in the rule's ARN).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct Rule<'a> {
+    pub(crate) rule_arn: Option<Str<'a>>,
+    pub(crate) listener_arn: Option<Str<'a>>,
+    pub(crate) priority: Option<Text<'a>>,
+    #[serde(default)]
+    pub(crate) conditions: Vec<Lenient<RuleCondition<'a>>>,
+    #[serde(default)]
+    pub(crate) actions: Vec<Lenient<LbAction<'a>>>,
+    pub(crate) is_default: Option<bool>,
+}
+
+/// `elbv2 describe-target-groups` → `TargetGroups[]`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct TargetGroup<'a> {
+    pub(crate) target_group_arn: Str<'a>,
+    pub(crate) target_group_name: Option<Str<'a>>,
+    pub(crate) protocol: Option<Str<'a>>,
+    pub(crate) port: Option<i64>,
+    pub(crate) vpc_id: Option<Str<'a>>,
+    pub(crate) target_type: Option<Str<'a>>,
+}
+
+/// A target health description's `Target`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct TargetRef<'a> {
+    pub(crate) id: Str<'a>,
+    pub(crate) port: Option<i64>,
+    pub(crate) availability_zone: Option<Str<'a>>,
+}
+
+/// A target health description's `TargetHealth`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct TargetHealthState<'a> {
+    pub(crate) state: Option<Str<'a>>,
+}
+
+/// An entry of `elbv2 describe-target-health` → `TargetHealthDescriptions`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct TargetHealthDescription<'a> {
+    pub(crate) target: TargetRef<'a>,
+    pub(crate) target_health: Option<TargetHealthState<'a>>,
+}
+
+/// `LoadBalancerTargetHealth[]`, as Batfish lays it out: one target group's
+/// `TargetHealthDescriptions`, with its ARN.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct TargetHealthSet<'a> {
+    pub(crate) target_group_arn: Str<'a>,
+    #[serde(default)]
+    pub(crate) target_health_descriptions: Vec<Lenient<TargetHealthDescription<'a>>>,
+}
+
+/// `{"Key": …, "Value": …}` of `describe-load-balancer-attributes`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct Attribute<'a> {
+    pub(crate) key: Str<'a>,
+    pub(crate) value: Option<Str<'a>>,
+}
+
+/// `LoadBalancerAttributes[]`, as Batfish lays them out: one load balancer's
+/// `Attributes`, with its ARN.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct LbAttributes<'a> {
+    pub(crate) load_balancer_arn: Str<'a>,
+    #[serde(default)]
+    pub(crate) attributes: Vec<Attribute<'a>>,
+}
+
+// ---- Route 53 ----------------------------------------------------------------------
+
+/// A hosted zone's `Config`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct ZoneConfig {
+    pub(crate) private_zone: Option<bool>,
+}
+
+/// An entry of a zone's `VPCs` (as `get-hosted-zone` prints them).
+#[derive(Debug, Deserialize)]
+#[serde(bound(deserialize = "'de: 'a"))]
+pub(crate) struct ZoneVpc<'a> {
+    #[serde(rename = "VPCId")]
+    pub(crate) vpc_id: Str<'a>,
+    #[serde(rename = "VPCRegion")]
+    pub(crate) vpc_region: Option<Str<'a>>,
+}
+
+/// `{"Value": …}` of a record set's `ResourceRecords`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct ResourceRecord<'a> {
+    pub(crate) value: Str<'a>,
+}
+
+/// A record set's `AliasTarget`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct AliasTarget<'a> {
+    #[serde(rename = "DNSName")]
+    pub(crate) dns_name: Str<'a>,
+    pub(crate) evaluate_target_health: Option<bool>,
+}
+
+/// `list-resource-record-sets` → `ResourceRecordSets[]`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct RecordSet<'a> {
+    pub(crate) name: Str<'a>,
+    #[serde(rename = "Type")]
+    pub(crate) kind: Str<'a>,
+    #[serde(rename = "TTL")]
+    pub(crate) ttl: Option<i64>,
+    #[serde(default)]
+    pub(crate) resource_records: Vec<ResourceRecord<'a>>,
+    pub(crate) alias_target: Option<AliasTarget<'a>>,
+    pub(crate) set_identifier: Option<Str<'a>>,
+    pub(crate) weight: Option<i64>,
+    pub(crate) region: Option<Str<'a>>,
+    pub(crate) failover: Option<Str<'a>>,
+    pub(crate) geo_location: Option<IgnoredAny>,
+    pub(crate) geo_proximity_location: Option<IgnoredAny>,
+    pub(crate) cidr_routing_config: Option<IgnoredAny>,
+    pub(crate) multi_value_answer: Option<bool>,
+}
+
+/// `list-hosted-zones` → `HostedZones[]`, each with its `VPCs` (from `get-hosted-zone`)
+/// and `ResourceRecordSets` (from `list-resource-record-sets`) embedded.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct HostedZone<'a> {
+    pub(crate) id: Str<'a>,
+    pub(crate) name: Str<'a>,
+    pub(crate) config: Option<ZoneConfig>,
+    #[serde(rename = "VPCs")]
+    pub(crate) vpcs: Option<Vec<Lenient<ZoneVpc<'a>>>>,
+    pub(crate) resource_record_sets: Option<Vec<Lenient<RecordSet<'a>>>>,
+}
+
+/// An entry of a Resolver rule's `TargetIps`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct TargetAddress<'a> {
+    pub(crate) ip: Option<Str<'a>>,
+    pub(crate) ipv6: Option<Str<'a>>,
+    pub(crate) port: Option<i64>,
+}
+
+/// `route53resolver list-resolver-rules` → `ResolverRules[]`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct ResolverRule<'a> {
+    pub(crate) id: Str<'a>,
+    pub(crate) domain_name: Option<Str<'a>>,
+    pub(crate) rule_type: Option<Str<'a>>,
+    pub(crate) status: Option<Str<'a>>,
+    pub(crate) name: Option<Str<'a>>,
+    #[serde(default)]
+    pub(crate) target_ips: Vec<Lenient<TargetAddress<'a>>>,
+}
+
+/// `route53resolver list-resolver-rule-associations` → `ResolverRuleAssociations[]`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", bound(deserialize = "'de: 'a"))]
+pub(crate) struct ResolverRuleAssociation<'a> {
+    pub(crate) resolver_rule_id: Str<'a>,
+    #[serde(rename = "VPCId")]
+    pub(crate) vpc_id: Str<'a>,
+    pub(crate) status: Option<Str<'a>>,
 }

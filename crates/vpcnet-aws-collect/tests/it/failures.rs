@@ -98,7 +98,7 @@ fn calls_denied_by_iam_are_reported_and_the_rest_is_kept() {
     );
 
     // Everything else is there; the denied call left no file, not even the old one.
-    assert_eq!(report.files_written, 13);
+    assert_eq!(report.files_written, crate::snapshot::KEYS.len() - 1);
     assert!(!region_dir.join("NatGateways.json").exists());
     let vpcs: Value = serde_json::from_str(
         &std::fs::read_to_string(region_dir.join("Vpcs.json")).expect("Vpcs.json"),
@@ -121,6 +121,47 @@ fn calls_denied_by_iam_are_reported_and_the_rest_is_kept() {
     assert_eq!(recorded[1]["region"], "us-east-1");
     assert_eq!(recorded[1]["call"], "DescribeNatGateways");
     assert_eq!(recorded[1]["error"], nat.error.as_str());
+}
+
+#[test]
+fn vpc_attributes_denied_are_said_once_and_the_vpcs_kept_without_them() {
+    let moto = Moto::start();
+    let rt = tokio::runtime::Runtime::new().expect("a runtime for the setup");
+    let (key, secret) = rt.block_on(async {
+        let ec2 = Ec2::new(&moto, "us-east-1", dummy()).await;
+        ec2.vpc("10.9.0.0/16", "one").await;
+        ec2.vpc("10.8.0.0/16", "two").await;
+        // Route 53 too: moto refuses its signatures once IAM is on.
+        restricted_user(&moto, &["ec2:DescribeVpcAttribute", "route53:*"]).await
+    });
+    moto.enforce_iam();
+    let opts = moto.options("attributes-denied", &["us-east-1"]);
+    let report = collect_as(&opts, &key, &secret).expect("the rest is collected");
+    // moto's default VPC and the two made here: the first is asked, and fails.
+    let [zones, f] = &report.failed_calls[..] else {
+        panic!("two failures: {:#?}", report.failed_calls);
+    };
+    assert_eq!(zones.call, "ListHostedZones");
+    assert!(
+        f.call.starts_with("DescribeVpcAttribute vpc-")
+            && f.call.ends_with("(and 2 more VPCs, not asked)"),
+        "{}",
+        f.call
+    );
+    assert!(f.error.contains("AccessDenied"), "{}", f.error);
+    let vpcs: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            opts.out_dir
+                .join("aws_configs/accounts")
+                .join(BASE_ACCOUNT)
+                .join("us-east-1/Vpcs.json"),
+        )
+        .expect("Vpcs.json"),
+    )
+    .expect("valid JSON");
+    let vpcs = vpcs["Vpcs"].as_array().expect("a list");
+    assert_eq!(vpcs.len(), 3);
+    assert!(vpcs.iter().all(|v| v.get("EnableDnsHostnames").is_none()));
 }
 
 #[test]
@@ -154,14 +195,24 @@ fn an_endpoint_that_refuses_connections_is_an_error() {
 fn every_call_failing_is_an_error_that_names_the_first() {
     let moto = Moto::start();
     let rt = tokio::runtime::Runtime::new().expect("a runtime for the setup");
-    let (key, secret) = rt.block_on(restricted_user(&moto, &["ec2:*", "route53:*"]));
+    let (key, secret) = rt.block_on(restricted_user(
+        &moto,
+        &[
+            "ec2:*",
+            "route53:*",
+            "elasticloadbalancing:*",
+            "route53resolver:*",
+        ],
+    ));
     moto.enforce_iam();
     let opts = moto.options("all-denied", &["us-east-1"]);
     let err = collect_as(&opts, &key, &secret).expect_err("nothing was collected");
     let CollectError::NothingCollected(failed) = &err else {
         panic!("{err}");
     };
-    assert_eq!(failed.len(), 15, "{failed:#?}");
+    // Every regional call (a file of `KEYS` each) and Route 53's.
+    let calls = crate::snapshot::KEYS.len() + 1;
+    assert_eq!(failed.len(), calls, "{failed:#?}");
     let first = FailedCall {
         account: BASE_ACCOUNT.to_owned(),
         region: "global".to_owned(),
@@ -170,7 +221,8 @@ fn every_call_failing_is_an_error_that_names_the_first() {
     };
     assert_eq!(failed[0], first);
     assert!(
-        err.to_string().starts_with("no call succeeded (15 failed)"),
+        err.to_string()
+            .starts_with(&format!("no call succeeded ({calls} failed)")),
         "{err}"
     );
 }

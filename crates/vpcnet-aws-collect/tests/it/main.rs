@@ -4,5 +4,6 @@
 
 mod failures;
 mod moto;
+mod services;
 mod setup;
 mod snapshot;

@@ -12,7 +12,7 @@ use crate::moto::{collect_as, Moto, BASE_ACCOUNT};
 use crate::setup::{self, role, ACCOUNT_B, ACCOUNT_C};
 
 /// The files of every account and region folder.
-const KEYS: [&str; 14] = [
+pub(crate) const KEYS: [&str; 33] = [
     "Vpcs",
     "Subnets",
     "RouteTables",
@@ -27,6 +27,25 @@ const KEYS: [&str; 14] = [
     "Addresses",
     "PrefixLists",
     "ManagedPrefixLists",
+    "TransitGateways",
+    "TransitGatewayAttachments",
+    "TransitGatewayVpcAttachments",
+    "TransitGatewayPeeringAttachments",
+    "TransitGatewayRouteTables",
+    "TransitGatewayStaticRoutes",
+    "TransitGatewayPropagations",
+    "TransitGatewayRouteTableAssociations",
+    "VpcEndpoints",
+    "ServiceDetails",
+    "ServiceConfigurations",
+    "VpcEndpointConnections",
+    "LoadBalancers",
+    "LoadBalancerListeners",
+    "Rules",
+    "TargetGroups",
+    "LoadBalancerTargetHealth",
+    "ResolverRules",
+    "ResolverRuleAssociations",
 ];
 
 /// Reads `aws_configs/accounts/<account>/<region>/<key>.json` and checks that its one

@@ -4,5 +4,6 @@ mod broken;
 mod layout;
 mod multi_region;
 mod seed000;
+mod services;
 mod shapes;
 mod support;

@@ -3,7 +3,7 @@
 //! and what is missing (account B's network ACLs) said instead of guessed.
 
 use expect_test::expect;
-use vpcnet_model::{AnyIdx, PeeringStatus, Severity};
+use vpcnet_model::{AnyIdx, PeeringStatus, RecordType, Severity};
 
 use crate::support::{load_dir, tr, verdict};
 
@@ -12,9 +12,6 @@ fn findings_are_notes_each_said_once() {
     let l = load_dir("multi-region");
     assert!(l.at_least(Severity::Warning).is_empty(), "{}", l.findings());
     expect![[r#"
-        note UNKNOWN_KEY aws_configs/accounts/444444444444/global/route53.json#/HostedZones: Route 53 hosted zones (`HostedZones`) are not modelled yet; skipped, so names do not resolve from this snapshot
-        note UNKNOWN_KEY aws_configs/accounts/444444444444/us-east-1/transit.json#/TransitGateways: `TransitGateways` is not modelled yet; skipped (noted once for the snapshot)
-        note UNKNOWN_KEY aws_configs/accounts/555555555555/eu-west-1/more.json#/VpcEndpoints: `VpcEndpoints` is not modelled yet; skipped (noted once for the snapshot)
         note EXTERNAL_VPC aws_configs/accounts/444444444444/us-east-1/peerings.json#/VpcPeeringConnections/1/AccepterVpcInfo: VPC `vpc-0cc6000000000c001` (account 666666666666, region us-west-2) is not in the snapshot; it is known from peering connection `pcx-0ac4600000000ac01` by its CIDR blocks only, and paths into it stop there
     "#]].assert_eq(&l.findings());
 }
@@ -74,7 +71,7 @@ fn traces_cross_regions_and_say_what_they_could_not_see() {
         db -> app:443: REACHABLE
         app -> db:22: ENI_SG_RULES_MISMATCH on forward
         app -> 10.30.1.5:22: VPC_NOT_IN_INPUT on forward
-        app -> 10.40.1.1:443: TARGET_NOT_MODELLED on forward"#]]
+        app -> 10.40.1.1:443: TGW_NO_ATTACHMENT_IN_VPC on forward"#]]
     .assert_eq(&got.join("\n"));
 }
 
@@ -87,4 +84,28 @@ fn check_reports_the_missing_network_acls() {
         .map(|d| d.message)
         .collect();
     expect!["network ACLs were not in the input for account 555555555555 region eu-west-1: they were not evaluated, and traces there carry this caveat"].assert_eq(&found.join("\n"));
+}
+
+#[test]
+fn the_private_zone_answers_the_vpc_it_is_associated_with() {
+    let n = load_dir("multi-region").net;
+    let vpc = |id: &str| n.by_id_as(id).expect("the VPC");
+    let r = vpcnet_engine::resolve_name(
+        &n,
+        Some(vpc("vpc-0aa4000000000a001")),
+        "db.internal.example",
+        RecordType::A,
+    );
+    assert_eq!(
+        r.first_v4().map(|a| a.to_string()).as_deref(),
+        Some("10.20.1.20"),
+        "{r:#?}"
+    );
+    let r = vpcnet_engine::resolve_name(
+        &n,
+        Some(vpc("vpc-0bb5000000000b001")),
+        "db.internal.example",
+        RecordType::A,
+    );
+    assert!(r.answers.is_empty(), "{r:#?}");
 }

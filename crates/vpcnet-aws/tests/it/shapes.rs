@@ -309,18 +309,26 @@ fn a_key_that_is_not_a_list_or_a_file_that_is_not_an_object() {
 #[test]
 fn unknown_keys_are_noted_once_for_the_whole_snapshot() {
     let l = load_inline(&[
-        ("a.json", r#"{"TransitGateways": [], "Vpc": []}"#),
+        ("a.json", r#"{"VpnGateways": [], "Vpc": []}"#),
         (
             "b.json",
-            r#"{"TransitGateways": [{"TransitGatewayId": "tgw-1"}], "LoadBalancers": [{}, {}]}"#,
+            r#"{"VpnGateways": [{"VpnGatewayId": "vgw-1"}], "LoadBalancerDescriptions": [{}, {}]}"#,
         ),
         ("c.json", r#"{"Vpcs": [], "NextToken": "eyJ..."}"#),
+        // Output of commands vpcnet reads, but without what it belongs to; and paging
+        // sizes, which say nothing.
+        (
+            "d.json",
+            r#"{"MaxResults": 10, "Routes": [], "AdditionalRoutesAvailable": false, "TargetHealthDescriptions": []}"#,
+        ),
     ]);
     expect![[r#"
-        note UNKNOWN_KEY a.json#/TransitGateways: `TransitGateways` is not modelled yet; skipped (noted once for the snapshot)
+        note UNKNOWN_KEY a.json#/VpnGateways: `VpnGateways` is not modelled yet; skipped (noted once for the snapshot)
         note UNKNOWN_KEY a.json#/Vpc: unknown key `Vpc`: not AWS CLI output that vpcnet reads; skipped (noted once for the snapshot)
-        note UNKNOWN_KEY b.json#/LoadBalancers: `LoadBalancers` is not modelled yet; skipped (noted once for the snapshot)
+        note UNKNOWN_KEY b.json#/LoadBalancerDescriptions: `LoadBalancerDescriptions` is not modelled yet; skipped (noted once for the snapshot)
         warning SNAPSHOT_PAGINATED c.json#/NextToken: `NextToken` is present: this file holds one page of the output and resources may be missing; collect with the AWS CLI's automatic pagination
+        warning UNKNOWN_KEY d.json#/Routes: `Routes` as `aws ec2 search-transit-gateway-routes` prints it does not say which route table it lists; give each route table's under `TransitGatewayStaticRoutes` with its `TransitGatewayRouteTableId`, as Batfish reads it; skipped
+        warning UNKNOWN_KEY d.json#/TargetHealthDescriptions: `TargetHealthDescriptions` does not say which target group it lists; give each group's under `LoadBalancerTargetHealth` with its `TargetGroupArn`, as Batfish reads it; skipped
     "#]]
     .assert_eq(&l.findings());
     let counts: Vec<String> = l
@@ -332,11 +340,15 @@ fn unknown_keys_are_noted_once_for_the_whole_snapshot() {
     assert_eq!(
         counts,
         [
-            "LoadBalancers=2",
+            "AdditionalRoutesAvailable=1",
+            "LoadBalancerDescriptions=2",
+            "MaxResults=1",
             "NextToken=1",
-            "TransitGateways=1",
+            "Routes=0",
+            "TargetHealthDescriptions=0",
             "Vpc=0",
-            "Vpcs=0"
+            "Vpcs=0",
+            "VpnGateways=1"
         ]
     );
 }
