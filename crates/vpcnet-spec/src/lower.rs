@@ -377,6 +377,49 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Something named in whichever VPC declares it (`VPC/name`, by the VPC's name or
+    /// id, picks one): unknown and ambiguous names are reported at `ptr`.
+    fn across_vpcs<T: Copy>(
+        &mut self,
+        text: &str,
+        kind: &str,
+        ptr: &str,
+        pick: impl Fn(&Scope, &str) -> Option<T>,
+    ) -> Option<T> {
+        let (vpc, name) = match text.split_once('/') {
+            Some((v, n)) => (Some(v), n),
+            None => (None, text),
+        };
+        let net = self.b.network();
+        let found: Vec<T> = self
+            .scopes
+            .iter()
+            .filter(|s| {
+                vpc.is_none_or(|v| s.name == v || s.vpc.is_some_and(|x| net.vpc(x).meta.id == v))
+            })
+            .filter_map(|s| pick(s, name))
+            .collect();
+        match found.as_slice() {
+            [one] => Some(*one),
+            [] => {
+                self.error(
+                    "UNKNOWN_REFERENCE",
+                    ptr,
+                    format!("no {kind} `{text}` in this spec"),
+                );
+                None
+            }
+            _ => {
+                self.error(
+                    "AMBIGUOUS_REFERENCE",
+                    ptr,
+                    format!("`{text}` names a {kind} in several VPCs; write `VPC/{name}`"),
+                );
+                None
+            }
+        }
+    }
+
     /// VPN appliances' tunnels, once every VPC's instances exist (a peer is often in
     /// another VPC, region or account).
     fn vpn_tunnels(&mut self, vpcs: &[(&VpcSpec, String)]) {
@@ -400,43 +443,13 @@ impl<'a> Lowerer<'a> {
                 let mut tunnels = Vec::new();
                 for (k, t) in inst.vpn_tunnels.iter().enumerate() {
                     let tptr = format!("{iptr}/vpn_tunnels/{k}");
-                    let (vpc, name) = match t.peer.split_once('/') {
-                        Some((v, n)) => (Some(v), n),
-                        None => (None, t.peer.as_str()),
-                    };
-                    let net = self.b.network();
-                    let found: Vec<vpcnet_model::InstanceIdx> = self
-                        .scopes
-                        .iter()
-                        .filter(|s| {
-                            vpc.is_none_or(|v| {
-                                s.name == v || s.vpc.is_some_and(|x| net.vpc(x).meta.id == v)
-                            })
-                        })
-                        .filter_map(|s| s.instances.get(name).copied())
-                        .collect();
-                    let peer = match found.as_slice() {
-                        [one] => *one,
-                        [] => {
-                            self.error(
-                                "UNKNOWN_REFERENCE",
-                                &format!("{tptr}/peer"),
-                                format!("no instance `{}` in this spec", t.peer),
-                            );
-                            continue;
-                        }
-                        _ => {
-                            self.error(
-                                "AMBIGUOUS_REFERENCE",
-                                &format!("{tptr}/peer"),
-                                format!(
-                                    "`{}` names instances in several VPCs; write `VPC/{name}`",
-                                    t.peer
-                                ),
-                            );
-                            continue;
-                        }
-                    };
+                    let found = self.across_vpcs(
+                        &t.peer,
+                        "instance",
+                        &format!("{tptr}/peer"),
+                        |s, name| s.instances.get(name).copied(),
+                    );
+                    let Some(peer) = found else { continue };
                     let networks = t
                         .networks
                         .iter()

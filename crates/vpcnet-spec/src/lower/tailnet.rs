@@ -86,50 +86,15 @@ impl Lowerer<'_> {
     /// The interface an instance (primary interface) or interface runs on, searched in
     /// every VPC (`VPC/name` picks one).
     fn node_host(&mut self, text: &str, instance: bool, ptr: &str) -> Option<EniIdx> {
-        let (vpc, name) = match text.split_once('/') {
-            Some((v, n)) => (Some(v), n),
-            None => (None, text),
-        };
-        let net = self.b.network();
-        let found: Vec<EniIdx> = self
-            .scopes
-            .iter()
-            .filter(|s| {
-                vpc.is_none_or(|v| s.name == v || s.vpc.is_some_and(|x| net.vpc(x).meta.id == v))
+        if instance {
+            let i = self.across_vpcs(text, "instance", ptr, |s, name| {
+                s.instances.get(name).copied()
+            })?;
+            self.b.network().instance(i).interfaces.first().copied()
+        } else {
+            self.across_vpcs(text, "network interface", ptr, |s, name| {
+                s.enis.get(name).copied()
             })
-            .filter_map(|s| {
-                if instance {
-                    s.instances
-                        .get(name)
-                        .and_then(|i| net.instance(*i).interfaces.first().copied())
-                } else {
-                    s.enis.get(name).copied()
-                }
-            })
-            .collect();
-        match found.as_slice() {
-            [one] => Some(*one),
-            [] => {
-                let kind = if instance {
-                    "instance"
-                } else {
-                    "network interface"
-                };
-                self.error(
-                    "UNKNOWN_REFERENCE",
-                    ptr,
-                    format!("no {kind} `{text}` in this spec"),
-                );
-                None
-            }
-            _ => {
-                self.error(
-                    "AMBIGUOUS_REFERENCE",
-                    ptr,
-                    format!("`{text}` names something in several VPCs; write `VPC/{name}`"),
-                );
-                None
-            }
         }
     }
 
