@@ -4,10 +4,10 @@
 use std::net::IpAddr;
 
 use expect_test::expect;
-use vpcnet_engine::{resolve_name, resolve_source, trace_name, Endpoint, Query, Resolution};
+use vpcnet_engine::{resolve_name, Endpoint, Resolution};
 use vpcnet_model::{Network, NetworkBuilder, RecordType, VpcIdx};
 
-use crate::support::{net, render, verdict};
+use crate::support::{net, render, tr_name, verdict};
 
 fn vpc(n: &Network, name: &str) -> VpcIdx {
     n.by_name(name)
@@ -37,21 +37,6 @@ fn outcome(r: &Resolution) -> String {
     }
 }
 
-fn trace_to_name(n: &Network, from: &str, name: &str, port: u16) -> vpcnet_engine::Trace {
-    let from = resolve_source(n, from).expect("source resolves");
-    let q = Query {
-        from,
-        to_ip: std::net::Ipv4Addr::UNSPECIFIED,
-        expect: None,
-        protocol: 6,
-        src_port: 49152,
-        dst_port: port,
-        icmp_type: 8,
-        icmp_code: 0,
-    };
-    trace_name(n, &q, name)
-}
-
 fn example() -> Network {
     net(vpcnet_spec::examples::CROSS_VPC)
 }
@@ -61,7 +46,7 @@ fn example() -> Network {
 #[test]
 fn the_pod_resolves_sonarqube_then_reaches_it_over_the_peering() {
     let n = example();
-    let t = trace_to_name(&n, "eks-runner", "sonarqube.shared.example.internal", 9000);
+    let t = tr_name(&n, "eks-runner", "sonarqube.shared.example.internal", 9000);
     let text = render(&n, &t);
     let head: String = text.lines().take(5).collect::<Vec<_>>().join("\n");
     expect![[r#"
@@ -86,7 +71,7 @@ fn the_pod_resolves_sonarqube_then_reaches_it_over_the_peering() {
 #[test]
 fn sso_resolves_for_the_pod_but_only_the_router_subnet_may_connect() {
     let n = example();
-    let t = trace_to_name(&n, "eks-runner", "sso.shared.example.internal", 443);
+    let t = tr_name(&n, "eks-runner", "sso.shared.example.internal", 443);
     assert_eq!(t.query.to_ip.to_string(), "10.0.10.40");
     assert_eq!(verdict(&t), "SUBNET_ACL_RESTRICTION on forward");
 }
@@ -103,7 +88,7 @@ fn langfuse_resolves_to_its_tailscale_address() {
 #[test]
 fn staging_lacks_the_association() {
     let n = example();
-    let t = trace_to_name(&n, "staging-api", "sonarqube.shared.example.internal", 9000);
+    let t = tr_name(&n, "staging-api", "sonarqube.shared.example.internal", 9000);
     assert_eq!(verdict(&t), "DNS_ZONE_NOT_ASSOCIATED on forward");
     assert!(t.ret.is_none());
     let msg = &t.blocked_by().unwrap().message;
@@ -428,7 +413,7 @@ dns:
 #[test]
 fn an_internet_source_sees_public_dns_only() {
     let n = net(ZONES);
-    let t = trace_to_name(&n, "internet", "api.example.com", 443);
+    let t = tr_name(&n, "internet", "api.example.com", 443);
     assert_eq!(verdict(&t), "DNS_NAME_NOT_FOUND on forward");
     assert!(matches!(t.query.from, Endpoint::Internet { .. }));
 }

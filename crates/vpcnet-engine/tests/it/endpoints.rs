@@ -2,10 +2,10 @@
 //! endpoints with their security groups and private DNS, endpoint DNS names, and
 //! connections an endpoint service has not accepted.
 
-use vpcnet_engine::{resolve_name, resolve_source, service_destination, trace, trace_name, Query};
+use vpcnet_engine::{resolve_name, service_destination, trace, trace_name};
 use vpcnet_model::{Network, NetworkBuilder, RecordType, VpcIdx};
 
-use crate::support::{net, render, verdict};
+use crate::support::{net, query_from, render, verdict};
 
 const ENDPOINTS: &str = r#"
 defaults: {region: us-east-1}
@@ -50,21 +50,8 @@ vpcs:
       - {name: other-1, subnet: other-a, private_ip: 10.1.1.10}
 "#;
 
-fn query(n: &Network, from: &str) -> Query {
-    Query {
-        from: resolve_source(n, from).expect("source"),
-        to_ip: std::net::Ipv4Addr::UNSPECIFIED,
-        expect: None,
-        protocol: 6,
-        src_port: 49152,
-        dst_port: 443,
-        icmp_type: 8,
-        icmp_code: 0,
-    }
-}
-
 fn to_service(n: &Network, from: &str, service: &str, port: u16) -> vpcnet_engine::Trace {
-    let mut q = query(n, from);
+    let mut q = query_from(n, from, 443);
     let d = service_destination(n, &q.from, service).expect("the VPC has an endpoint for it");
     q.to_ip = d.ip;
     q.expect = d.expect;
@@ -91,7 +78,11 @@ fn s3_through_the_gateway_endpoint_and_back() {
 #[test]
 fn sts_resolves_to_the_endpoint_inside_the_vpc_only() {
     let n = net(ENDPOINTS);
-    let t = trace_name(&n, &query(&n, "app-1"), "sts.us-east-1.amazonaws.com");
+    let t = trace_name(
+        &n,
+        &query_from(&n, "app-1", 443),
+        "sts.us-east-1.amazonaws.com",
+    );
     assert_eq!(verdict(&t), "REACHABLE");
     assert_eq!(t.query.to_ip.to_string(), "10.0.1.50");
     let dns = t.dns.as_ref().unwrap();

@@ -1,27 +1,12 @@
 //! Seed 000's Tailscale half over the `cross-vpc` example: subnet routers, SNAT, the
 //! tailnet policy, accept-routes, nodes off the VPCs, and what breaks each.
 
-use vpcnet_engine::{resolve_source, trace_name, Query, Trace};
 use vpcnet_model::Network;
 
-use crate::support::{comp, net, render, tr, verdict};
+use crate::support::{comp, net, render, tr, tr_name, verdict};
 
 fn example() -> Network {
     net(vpcnet_spec::examples::CROSS_VPC)
-}
-
-fn to_name(n: &Network, from: &str, name: &str, port: u16) -> Trace {
-    let q = Query {
-        from: resolve_source(n, from).expect("source"),
-        to_ip: std::net::Ipv4Addr::UNSPECIFIED,
-        expect: None,
-        protocol: 6,
-        src_port: 49152,
-        dst_port: port,
-        icmp_type: 8,
-        icmp_code: 0,
-    };
-    trace_name(n, &q, name)
 }
 
 fn variant(from: &str, to: &str) -> Network {
@@ -36,7 +21,7 @@ fn variant(from: &str, to: &str) -> Network {
 #[test]
 fn orchestrator_reaches_sso_through_the_subnet_routers_with_snat() {
     let n = example();
-    let t = to_name(&n, "orchestrator-dev", "sso.shared.example.internal", 443);
+    let t = tr_name(&n, "orchestrator-dev", "sso.shared.example.internal", 443);
     assert_eq!(verdict(&t), "REACHABLE", "{}", render(&n, &t));
     let text = render(&n, &t);
     for step in [
@@ -78,7 +63,7 @@ fn snat_off_breaks_it_and_says_why() {
     let on = "{name: tailscale-shared, address: 100.64.12.10, instance: tailscale-shared, routes: [10.0.0.0/16], snat: true, os: linux}";
     // Authentik's subnet ACL admits only 10.0.0.0/16: the mesh address is refused.
     let n = variant(on, off);
-    let t = to_name(&n, "orchestrator-dev", "sso.shared.example.internal", 443);
+    let t = tr_name(&n, "orchestrator-dev", "sso.shared.example.internal", 443);
     assert_eq!(
         verdict(&t),
         "SUBNET_ACL_RESTRICTION on forward",
@@ -97,7 +82,7 @@ fn snat_off_breaks_it_and_says_why() {
             "          - {protocol: tcp, ports: 443, cidr: 10.0.12.0/26, description: Tailscale subnet router (SNAT)}\n          - {protocol: tcp, ports: 443, cidr: 100.64.0.0/10}\n",
         );
     let n = net(&spec);
-    let t = to_name(&n, "orchestrator-dev", "sso.shared.example.internal", 443);
+    let t = tr_name(&n, "orchestrator-dev", "sso.shared.example.internal", 443);
     assert_eq!(
         verdict(&t),
         "TAILSCALE_NO_RETURN_ROUTE on return",
@@ -109,7 +94,7 @@ fn snat_off_breaks_it_and_says_why() {
         "          - {destination: 0.0.0.0/0, nat_gateway: shared-nat}\n",
         "          - {destination: 0.0.0.0/0, nat_gateway: shared-nat}\n          - {destination: 100.64.0.0/10, instance: tailscale-shared}\n",
     ));
-    let t = to_name(&n, "orchestrator-dev", "sso.shared.example.internal", 443);
+    let t = tr_name(&n, "orchestrator-dev", "sso.shared.example.internal", 443);
     assert_eq!(verdict(&t), "REACHABLE", "{}", render(&n, &t));
     let at_sso = t
         .forward
@@ -151,7 +136,7 @@ fn a_linux_client_without_accept_routes_stays_off_the_mesh() {
         "instance: orchestrator-dev, accept_routes: true, os: linux}",
         "instance: orchestrator-dev, os: linux}",
     );
-    let t = to_name(&n, "orchestrator-dev", "sso.shared.example.internal", 443);
+    let t = tr_name(&n, "orchestrator-dev", "sso.shared.example.internal", 443);
     // It takes the VPC route instead: the peering, where the ACL refuses 443.
     assert!(!render(&n, &t).contains("tailnet"), "{}", render(&n, &t));
     assert_eq!(verdict(&t), "SUBNET_ACL_RESTRICTION on forward");
@@ -190,14 +175,14 @@ fn export_keeps_the_tailnet() {
 #[test]
 fn magic_dns_names_lead_to_mesh_addresses() {
     let n = example();
-    let t = to_name(&n, "alice-laptop", "orchestrator-dev.example.com", 22);
+    let t = tr_name(&n, "alice-laptop", "orchestrator-dev.example.com", 22);
     assert_eq!(verdict(&t), "TAILSCALE_ACL_DENY on forward");
     assert!(render(&n, &t).contains("MagicDNS (100.100.100.100) answers for node orchestrator-dev"));
     let open = variant(
         "      dst: [\"10.0.0.0/16:22\", \"10.1.0.0/16:22\"]",
         "      dst: [\"10.0.0.0/16:22\", \"10.1.0.0/16:22\", \"100.64.0.0/10:22\"]",
     );
-    let t = to_name(&open, "alice-laptop", "orchestrator-dev.example.com", 22);
+    let t = tr_name(&open, "alice-laptop", "orchestrator-dev.example.com", 22);
     assert_eq!(verdict(&t), "REACHABLE", "{}", render(&open, &t));
     assert_eq!(t.query.to_ip.to_string(), "100.119.26.88");
 }

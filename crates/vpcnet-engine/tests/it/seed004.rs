@@ -3,26 +3,13 @@
 //! endpoint service's NLB, nginx proxies routing by host, an inter-region peering and
 //! the cluster's ALB; and what breaks it.
 
-use vpcnet_engine::{resolve_source, trace_name_with, trace_with, Query, Trace, TraceOptions};
+use vpcnet_engine::{trace_name_with, trace_with, Trace, TraceOptions};
 use vpcnet_model::Network;
 
-use crate::support::{comp, net, render, verdict};
+use crate::support::{comp, net, query_from, render, verdict};
 
 fn example() -> Network {
     net(vpcnet_spec::examples::OBSERVABILITY)
-}
-
-fn query(n: &Network, from: &str, port: u16) -> Query {
-    Query {
-        from: resolve_source(n, from).expect("source"),
-        to_ip: std::net::Ipv4Addr::UNSPECIFIED,
-        expect: None,
-        protocol: 6,
-        src_port: 49152,
-        dst_port: port,
-        icmp_type: 8,
-        icmp_code: 0,
-    }
 }
 
 /// An agent sends to a signal's name; the request carries that name as its host.
@@ -30,7 +17,7 @@ fn push(n: &Network, name: &str) -> Trace {
     let opts = TraceOptions {
         host: Some(name.to_owned()),
     };
-    trace_name_with(n, &query(n, "agent-1", 80), name, &opts)
+    trace_name_with(n, &query_from(n, "agent-1", 80), name, &opts)
 }
 
 fn delivered_to(n: &Network, t: &Trace) -> String {
@@ -75,7 +62,7 @@ fn agents_in_another_region_reach_the_cluster_over_peered_transit_gateways() {
     };
     let t = trace_name_with(
         &n,
-        &query(&n, "agent-2", 80),
+        &query_from(&n, "agent-2", 80),
         "traces.observability.internal",
         &opts,
     );
@@ -90,7 +77,7 @@ fn agents_in_another_region_reach_the_cluster_over_peered_transit_gateways() {
     );
     let t = trace_name_with(
         &broken,
-        &query(&broken, "agent-2", 80),
+        &query_from(&broken, "agent-2", 80),
         "traces.observability.internal",
         &opts,
     );
@@ -121,14 +108,14 @@ fn the_backend_sees_the_alb_and_the_proxy_sees_the_nlb() {
 #[test]
 fn the_cluster_cannot_open_a_connection_to_an_agent() {
     let n = example();
-    let mut q = query(&n, "mimir-1", 22);
+    let mut q = query_from(&n, "mimir-1", 22);
     q.to_ip = "10.120.1.10".parse().unwrap();
     assert_eq!(
         verdict(&trace_with(&n, &q, &TraceOptions::default())),
         "NO_ROUTE_TO_DESTINATION on forward"
     );
     // Nor reach the agents' endpoint: it is the consumer's, not the provider's.
-    let mut q = query(&n, "nginx-1", 80);
+    let mut q = query_from(&n, "nginx-1", 80);
     q.to_ip = "10.120.1.50".parse().unwrap();
     assert_eq!(
         verdict(&trace_with(&n, &q, &TraceOptions::default())),
@@ -203,7 +190,7 @@ fn a_host_the_proxies_do_not_route_is_refused_there() {
     };
     let t = trace_name_with(
         &n,
-        &query(&n, "agent-1", 80),
+        &query_from(&n, "agent-1", 80),
         "metrics.observability.internal",
         &opts,
     );
@@ -250,7 +237,7 @@ vpcs:
 #[test]
 fn a_network_load_balancer_preserves_instance_clients_and_keeps_to_its_zone() {
     let n = net(NLB);
-    let mut q = query(&n, "client", 80);
+    let mut q = query_from(&n, "client", 80);
     q.to_ip = "10.0.1.100".parse().unwrap();
     // The only target is in another zone and cross-zone is off.
     assert_eq!(

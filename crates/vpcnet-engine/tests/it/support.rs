@@ -36,6 +36,26 @@ pub(crate) fn tr(net: &Network, from: &str, to: &str, protocol: u8, port: u16) -
     )
 }
 
+/// A TCP question from `from` to `port`, its destination left to be filled in (by a
+/// name to resolve, a service, or an address).
+pub(crate) fn query_from(net: &Network, from: &str, port: u16) -> Query {
+    Query {
+        from: resolve_source(net, from).expect("source resolves"),
+        to_ip: std::net::Ipv4Addr::UNSPECIFIED,
+        expect: None,
+        protocol: 6,
+        src_port: 49152,
+        dst_port: port,
+        icmp_type: 8,
+        icmp_code: 0,
+    }
+}
+
+/// Traces `from` -> the DNS name `name` on TCP `port`.
+pub(crate) fn tr_name(net: &Network, from: &str, name: &str, port: u16) -> Trace {
+    vpcnet_engine::trace_name(net, &query_from(net, from, port), name)
+}
+
 /// The blocking code, or `REACHABLE`.
 pub(crate) fn verdict(t: &Trace) -> String {
     match t.blocked_by() {
