@@ -601,38 +601,18 @@ impl<'n> Resolver<'n> {
                 }
             })
             .collect();
-        let comp = Component::Resource(AnyIdx::LoadBalancer(lb));
-        if self.rtype != RecordType::A || addrs.is_empty() {
-            return Some(Err(self.fail(
-                comp,
-                name,
-                Code::DnsNoRecordOfType,
-                format!(
-                    "NODATA: load balancer {} has no {} answer",
-                    l.meta.label(),
-                    self.rtype.as_str()
-                ),
-            )));
-        }
-        let list: Vec<String> = addrs.iter().map(ToString::to_string).collect();
         let scheme = if l.internal {
             "internal"
         } else {
             "internet-facing"
         };
-        self.step(
-            comp,
+        Some(self.addresses_answer(
+            Component::Resource(AnyIdx::LoadBalancer(lb)),
             name,
-            format!(
-                "DNS name of {scheme} load balancer {}: A {}",
-                l.meta.label(),
-                list.join(", ")
-            ),
-        );
-        for a in addrs {
-            self.add_answer(IpAddr::V4(a));
-        }
-        Some(Ok(Found::Done))
+            &format!("load balancer {}", l.meta.label()),
+            &format!("DNS name of {scheme} load balancer {}", l.meta.label()),
+            addrs,
+        ))
     }
 
     fn endpoint_addresses(
@@ -643,35 +623,36 @@ impl<'n> Resolver<'n> {
     ) -> Step<Found> {
         let net = self.net;
         let ep = net.vpc_endpoint(e);
-        let comp = Component::Resource(AnyIdx::VpcEndpoint(e));
         let addrs: Vec<Ipv4Addr> = ep
             .enis
             .iter()
             .map(|x| net.interface(*x).primary_ip())
             .collect();
+        self.addresses_answer(
+            Component::Resource(AnyIdx::VpcEndpoint(e)),
+            name,
+            &format!("the {what} {}", ep.meta.label()),
+            &format!("{what} {} ({})", ep.meta.label(), ep.service_name),
+            addrs,
+        )
+    }
+
+    /// An A answer AWS makes itself (a load balancer's or an endpoint's addresses):
+    /// NODATA for another type or when there is no address.
+    fn addresses_answer(
+        &mut self,
+        comp: Component,
+        name: &str,
+        who: &str,
+        said: &str,
+        addrs: Vec<Ipv4Addr>,
+    ) -> Step<Found> {
         if self.rtype != RecordType::A || addrs.is_empty() {
-            return Err(self.fail(
-                comp,
-                name,
-                Code::DnsNoRecordOfType,
-                format!(
-                    "NODATA: the {what} {} has no {} answer",
-                    ep.meta.label(),
-                    self.rtype.as_str()
-                ),
-            ));
+            let msg = format!("NODATA: {who} has no {} answer", self.rtype.as_str());
+            return Err(self.fail(comp, name, Code::DnsNoRecordOfType, msg));
         }
         let list: Vec<String> = addrs.iter().map(ToString::to_string).collect();
-        self.step(
-            comp,
-            name,
-            format!(
-                "{what} {} ({}): A {}",
-                ep.meta.label(),
-                ep.service_name,
-                list.join(", ")
-            ),
-        );
+        self.step(comp, name, format!("{said}: A {}", list.join(", ")));
         for a in addrs {
             self.add_answer(IpAddr::V4(a));
         }
