@@ -39,6 +39,9 @@ pub(crate) fn run(args: &ResolveArgs) -> anyhow::Result<ExitCode> {
         eprintln!("warning: the input has {errors} error(s); the answer covers what loaded");
     }
     let net = &loaded.network;
+    if let Err(why) = vpcnet_model::dns_name(&args.name) {
+        return Err(BadInput(format!("`{}` is not a DNS name: {why}", args.name)).into());
+    }
     let vpc = asking_vpc(net, &args.from)?;
     let rtype = match args.rtype {
         QueryType::A => RecordType::A,

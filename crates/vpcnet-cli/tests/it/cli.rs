@@ -417,6 +417,10 @@ fn resolve_prints_the_chain_and_the_answers() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--from"), "{}", stderr(&o));
+
+    let o = vpcnet(&["resolve", "a..b", "example:cross-vpc", "--from", "dev"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not a DNS name"), "{}", stderr(&o));
 }
 
 fn snapshot(name: &str) -> String {
