@@ -21,6 +21,17 @@ pub(crate) enum Command {
     /// Resolve a DNS name as the Amazon resolver of the source's VPC does: which zone,
     /// which record, every step, and the answers.
     Resolve(ResolveArgs),
+    /// Everything that reaches a destination (`--to`), or everything a source reaches
+    /// (`--from`), over all packets at once: groups of endpoints with the protocols and
+    /// ports that get through. `--matrix` gives subnet- or security-group-level
+    /// all-pairs tables.
+    Reach(ReachArgs),
+    /// Check intents (reachable, isolated, only-from, through) written in YAML; exit 1
+    /// on a violation, with a concrete packet and its trace.
+    Verify(VerifyArgs),
+    /// Connectivity a change gains and loses: two inputs, or a Terraform plan's before
+    /// and after.
+    Diff(DiffArgs),
     /// Report invalid or risky configuration; exit 1 when there are errors.
     Check(CheckArgs),
     /// A guided tour of real traces over the built-in `cross-vpc` example.
@@ -239,4 +250,101 @@ pub(crate) struct ExportArgs {
     /// Write here instead of standard output.
     #[arg(long, short = 'o')]
     pub(crate) output: Option<PathBuf>,
+}
+
+/// The granularity of `reach --matrix`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum MatrixLevel {
+    Subnet,
+    Sg,
+}
+
+/// Output formats of `reach`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReachFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReachArgs {
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
+    /// What is reached: a resource's id or `Name` tag, `subnet:X`, `vpc:X`, `sg:X`,
+    /// `tag:K=V`, a CIDR or address, `internet`, or `*`.
+    #[arg(long, value_name = "X", conflicts_with_all = ["from", "matrix"])]
+    pub(crate) to: Option<String>,
+    /// What sends (same forms as `--to`).
+    #[arg(long, value_name = "X", conflicts_with = "matrix")]
+    pub(crate) from: Option<String>,
+    /// All pairs of subnets or security groups.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub(crate) matrix: Option<MatrixLevel>,
+    /// Only this protocol (`tcp`, `udp`, `icmp` or a number); default: all.
+    #[arg(long, short = 'p')]
+    pub(crate) protocol: Option<String>,
+    /// Only these destination ports (`443` or `8000-8100`).
+    #[arg(long)]
+    pub(crate) port: Option<String>,
+    /// The request's host name, for load balancer rules and proxies.
+    #[arg(long)]
+    pub(crate) host: Option<String>,
+    /// List the groups that get nothing through too, with what stops them.
+    #[arg(long)]
+    pub(crate) all: bool,
+    /// Output format (`csv` for `--matrix`).
+    #[arg(long, value_enum, default_value_t = ReachFormat::Text)]
+    pub(crate) format: ReachFormat,
+}
+
+/// Output formats of `verify`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum VerifyFormat {
+    Text,
+    Json,
+    Junit,
+    Sarif,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// Network descriptions (as for `trace`), then the intents file (YAML), recognised
+    /// by its content.
+    #[command(flatten)]
+    pub(crate) inputs: Inputs,
+    /// The intents file; default: the input that holds `intents:`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) intents: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Text)]
+    pub(crate) format: VerifyFormat,
+}
+
+/// Output formats of `diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DiffArgs {
+    /// The network before (a file, directory or `example:NAME`), or a Terraform plan
+    /// alone (its prior state against its planned values).
+    #[arg(value_name = "BEFORE")]
+    pub(crate) before: String,
+    /// The network after.
+    #[arg(value_name = "AFTER")]
+    pub(crate) after: Option<String>,
+    /// Compare at this granularity.
+    #[arg(long, value_enum, default_value_t = MatrixLevel::Subnet)]
+    pub(crate) level: MatrixLevel,
+    /// Output format (`markdown` for a pull-request comment).
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub(crate) format: DiffFormat,
+    /// Exit 1 when connectivity changes.
+    #[arg(long)]
+    pub(crate) exit_code: bool,
 }

@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod input;
+mod intents;
 mod wire;
 
 use std::io::Write;
@@ -39,6 +40,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Trace(args) => commands::trace::run(&args),
         Command::Resolve(args) => commands::resolve::run(&args),
+        Command::Reach(args) => commands::reach::run(&args),
+        Command::Verify(args) => commands::verify::run(&args),
+        Command::Diff(args) => commands::diff::run(&args),
         Command::Check(args) => commands::check::run(&args),
         Command::Demo(args) => commands::demo::run(&args),
         Command::Example(args) => commands::example::run(&args),

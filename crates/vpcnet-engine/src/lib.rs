@@ -16,6 +16,7 @@ mod code;
 mod dns;
 mod eval;
 mod packet;
+pub mod reach;
 mod resolve;
 mod trace;
 

@@ -30,7 +30,7 @@ pub use lb::TraceOptions;
 const MAX_HOPS: usize = 64;
 
 /// Where a connection starts or ends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Endpoint {
     /// A private address of a network interface.
     Interface {
@@ -73,7 +73,7 @@ impl Endpoint {
 }
 
 /// One question: can `from` open a connection to `to_ip`?
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Query {
     /// The source.
     pub from: Endpoint,
@@ -223,6 +223,8 @@ pub struct Trace {
     pub caveats: Vec<String>,
     /// How the destination name was resolved, when it was given as a DNS name.
     pub dns: Option<Resolution>,
+    /// What the walks read that decides packets (for the symbolic engine).
+    pub(crate) consulted: Consulted,
 }
 
 impl Trace {
@@ -319,6 +321,28 @@ struct Walk<'n> {
     host: Option<&'n str>,
     /// Whether this direction already crossed the mesh (it crosses at most once).
     meshed: bool,
+    /// What the walk read that decides packets.
+    consulted: Consulted,
+}
+
+/// What a trace read that decides packets: the rule-holding resources, and whether it
+/// looked an address up among the public addresses. A packet that differs from the
+/// traced one only where none of these rules tells them apart takes the same path.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Consulted {
+    pub(crate) resources: Vec<AnyIdx>,
+    pub(crate) public_addresses: bool,
+}
+
+impl Consulted {
+    fn merge(&mut self, other: Consulted) {
+        for r in other.resources {
+            if !self.resources.contains(&r) {
+                self.resources.push(r);
+            }
+        }
+        self.public_addresses |= other.public_addresses;
+    }
 }
 
 type Step<T> = Result<T, Blocked>;
@@ -330,6 +354,15 @@ fn res(idx: impl Into<AnyIdx>) -> Component {
 impl<'n> Walk<'n> {
     fn label(&self, idx: impl Into<AnyIdx>) -> String {
         self.net.meta(idx.into()).label()
+    }
+
+    /// Notes that the walk read the rules of `idx` (what the symbolic engine must split
+    /// packet sets by).
+    fn consult(&mut self, idx: impl Into<AnyIdx>) {
+        let idx = idx.into();
+        if !self.consulted.resources.contains(&idx) {
+            self.consulted.resources.push(idx);
+        }
     }
 
     fn hop(&mut self, component: Component, action: Action, detail: String, packet: &Packet) {
@@ -432,6 +465,9 @@ impl<'n> Walk<'n> {
             );
             return Ok(());
         }
+        for g in &e.security_groups {
+            self.consult(*g);
+        }
         match eval::sg_allows(self.net, eni, egress, pkt) {
             Some((sg, i)) => {
                 let g = self.net.security_group(sg);
@@ -498,6 +534,7 @@ impl<'n> Walk<'n> {
         let Some(acl_idx) = self.net.effective_nacl(subnet) else {
             return Ok(());
         };
+        self.consult(acl_idx);
         let acl = self.net.network_acl(acl_idx);
         let dir = if egress { "outbound" } else { "inbound" };
         let entry = eval::nacl_decides(acl, egress, pkt);
@@ -627,6 +664,7 @@ impl<'n> Walk<'n> {
             let msg = format!("subnet {} has no route table", self.label(subnet));
             return Err(self.drop_at(res(subnet), Code::NoRouteToDestination, msg, pkt));
         };
+        self.consult(rt_idx);
         let rt = net.route_table(rt_idx);
         let Some((route, cidr)) = eval::lookup(net, rt, pkt.dst) else {
             if let Some((why, _)) = self.mesh_return_route_missing(pkt.dst, ct) {
@@ -1071,6 +1109,7 @@ impl<'n> Walk<'n> {
 
     fn internet(&mut self, pkt: &mut Packet) -> Step<Option<Pos>> {
         let net = self.net;
+        self.consulted.public_addresses = true;
         if let Some((eni, private)) = net.eni_by_public_ip(pkt.dst) {
             let vpc = net.vpc_of_eni(eni);
             let Some(g) = net.igw_of(vpc) else {
@@ -1385,6 +1424,7 @@ impl<'n> Walk<'n> {
             );
             return Err(self.drop_at(res(from), Code::TgwAttachMissingTgwRtbAssociation, msg, pkt));
         };
+        self.consult(rt);
         let Some(route) = net.tgw_lookup(rt, pkt.dst) else {
             let msg = format!(
                 "transit gateway route table {} has no route to {}",
@@ -1592,6 +1632,7 @@ pub fn trace_with(net: &Network, q: &Query, opts: &TraceOptions) -> Trace {
         translations: Vec::new(),
         host: opts.host.as_deref(),
         meshed: false,
+        consulted: Consulted::default(),
     };
     let start = match q.from {
         Endpoint::Interface { eni, .. } => {
@@ -1637,19 +1678,20 @@ pub fn trace_with(net: &Network, q: &Query, opts: &TraceOptions) -> Trace {
     let outcome = fwd.run(pkt, start, &mut ct);
     let mut translations = std::mem::take(&mut fwd.translations);
     // A forward path that ends without delivery: no reply to trace.
-    let blocked_forward = |hops: Vec<Hop>, b: Blocked, translations: Vec<Translation>| Trace {
+    let blocked_forward = |fwd: Walk, b: Blocked, translations: Vec<Translation>| Trace {
         query: *q,
         forward: Path {
-            hops,
+            hops: fwd.hops,
             blocked: Some(b),
         },
         ret: None,
         translations,
         caveats: caveats(net),
         dns: None,
+        consulted: fwd.consulted,
     };
     let (end, delivered) = match outcome {
-        Err(b) => return blocked_forward(fwd.hops, b, translations),
+        Err(b) => return blocked_forward(fwd, b, translations),
         Ok(x) => x,
     };
     // Delivered somewhere: is it where the user meant?
@@ -1662,7 +1704,7 @@ pub fn trace_with(net: &Network, q: &Query, opts: &TraceOptions) -> Trace {
                 fwd.eni_label(want)
             );
             let b = fwd.drop_at(res(*got), Code::DeliveredToOtherHost, msg, &delivered);
-            return blocked_forward(fwd.hops, b, translations);
+            return blocked_forward(fwd, b, translations);
         }
     }
     let mut back = Walk {
@@ -1672,6 +1714,7 @@ pub fn trace_with(net: &Network, q: &Query, opts: &TraceOptions) -> Trace {
         translations: Vec::new(),
         host: opts.host.as_deref(),
         meshed: false,
+        consulted: Consulted::default(),
     };
     let reply = delivered.reply();
     let start = match end {
@@ -1739,6 +1782,7 @@ pub fn trace_with(net: &Network, q: &Query, opts: &TraceOptions) -> Trace {
                     );
                     let b = back.drop_at(res(e.vpc), Code::NoInterfaceForDestination, msg, &reply);
                     translations.append(&mut back.translations);
+                    fwd.consulted.merge(back.consulted);
                     return Trace {
                         query: *q,
                         forward: Path {
@@ -1752,6 +1796,7 @@ pub fn trace_with(net: &Network, q: &Query, opts: &TraceOptions) -> Trace {
                         translations,
                         caveats: caveats(net),
                         dns: None,
+                        consulted: fwd.consulted,
                     };
                 }
             }
@@ -1788,6 +1833,7 @@ pub fn trace_with(net: &Network, q: &Query, opts: &TraceOptions) -> Trace {
         }
     };
     translations.append(&mut back.translations);
+    fwd.consulted.merge(back.consulted);
     Trace {
         query: *q,
         forward: Path {
@@ -1801,6 +1847,7 @@ pub fn trace_with(net: &Network, q: &Query, opts: &TraceOptions) -> Trace {
         translations,
         caveats: caveats(net),
         dns: None,
+        consulted: fwd.consulted,
     }
 }
 
@@ -1891,6 +1938,7 @@ pub fn trace_name_with(net: &Network, q: &Query, name: &str, opts: &TraceOptions
             translations: Vec::new(),
             caveats: caveats(net),
             dns: Some(res),
+            consulted: Consulted::default(),
         };
     };
     let mut t = trace_with(

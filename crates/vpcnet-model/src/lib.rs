@@ -52,8 +52,8 @@ pub use lb::{
 };
 pub use net::*;
 pub use overlay::{
-    tailnet_range, AddressPolicy, AddressRule, AllowAll, OverlayDecision, OverlayPolicy, Tailnet,
-    TailnetNode,
+    tailnet_range, AddressPolicy, AddressRule, AllowAll, HeaderBounds, OverlayDecision,
+    OverlayPolicy, Tailnet, TailnetNode,
 };
 pub use proto::{proto_name, IcmpMatch, L4Match, PortRange, Protocol};
 pub use tgw::{

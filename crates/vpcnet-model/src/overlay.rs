@@ -93,6 +93,44 @@ pub trait OverlayPolicy: fmt::Debug + Send + Sync {
     fn allows_all(&self) -> bool {
         false
     }
+
+    /// Every address range, port range and protocol the policy's decisions depend on:
+    /// two packets that no item here tells apart get the same decision. `None` when
+    /// the policy cannot say, and then questions over all packets cannot be answered
+    /// exactly through the mesh.
+    fn header_bounds(&self) -> Option<HeaderBounds> {
+        if self.allows_all() {
+            return Some(HeaderBounds::default());
+        }
+        self.address_rules().map(HeaderBounds::of_rules)
+    }
+}
+
+/// What an overlay policy's decisions depend on (see [`OverlayPolicy::header_bounds`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HeaderBounds {
+    /// Address ranges (sources and destinations alike).
+    pub cidrs: Vec<Ipv4Net>,
+    /// Destination port ranges.
+    pub ports: Vec<PortRange>,
+    /// IP protocol numbers.
+    pub protocols: Vec<u8>,
+}
+
+impl HeaderBounds {
+    /// The bounds of a list of address rules.
+    pub fn of_rules(rules: &[AddressRule]) -> HeaderBounds {
+        let mut b = HeaderBounds::default();
+        for r in rules {
+            b.cidrs.extend(r.src.iter().copied());
+            for (net, ports) in &r.dst {
+                b.cidrs.push(*net);
+                b.ports.push(*ports);
+            }
+            b.protocols.extend(r.protocols.iter().copied());
+        }
+        b
+    }
 }
 
 /// An access rule in address form, as a mesh's control plane hands it to nodes.

@@ -1,7 +1,9 @@
 //! Integration tests of the `vpcnet` binary: one binary, a module per topic.
 
 mod cli;
+mod reach;
 #[cfg(feature = "aws")]
 mod snapshot;
 mod tailscale_inputs;
 mod tidy;
+mod verify;

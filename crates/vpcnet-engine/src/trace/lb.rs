@@ -135,6 +135,7 @@ impl Walk<'_> {
             );
             return Ok(Some(Pos::Send(eni)));
         }
+        self.consult(instance);
         let routes = net.proxy_routes(instance);
         let route = routes
             .iter()
@@ -266,6 +267,7 @@ impl Walk<'_> {
             );
             return Err(self.drop_at(res(lb), Code::TargetNotModelled, msg, pkt));
         }
+        self.consult(lb);
         let Some(listener) = l
             .listeners
             .iter()

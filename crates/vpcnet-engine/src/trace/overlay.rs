@@ -60,6 +60,7 @@ impl Walk<'_> {
         if net.tailnet().is_none() || self.meshed {
             return Ok(None);
         }
+        self.consult(from);
         let n = net.tailnet_node(from);
         // Traffic for the node's own VPC stays on it.
         if let Some(eni) = n.eni {

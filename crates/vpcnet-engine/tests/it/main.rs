@@ -5,6 +5,8 @@ mod dns;
 mod endpoints;
 mod generated;
 mod overlay;
+mod reach;
+mod reach_props;
 mod seed000;
 mod seed001;
 mod seed004;

@@ -1,0 +1,213 @@
+//! `vpcnet verify`: intents over the built-in `cross-vpc` example, in every format,
+//! and located messages for bad intents files.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use expect_test::{expect, Expect};
+use serde_json::Value;
+
+const INTENTS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../examples/intents/cross-vpc.yaml"
+);
+
+fn vpcnet(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vpcnet"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs")
+}
+
+fn temp_file(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("vpcnet-verify-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Runs `verify` over the example with an intents file; stdout, stderr, exit status.
+fn verify(intents: &str, format: &str) -> (String, String, i32) {
+    let o = vpcnet(&["verify", "example:cross-vpc", intents, "--format", format]);
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+        o.status.code().unwrap(),
+    )
+}
+
+fn check_text(intents: &str, want_code: i32, want: Expect) {
+    let (out, err, code) = verify(intents, "text");
+    assert_eq!(code, want_code, "{out}{err}");
+    want.assert_eq(&out);
+}
+
+const MUTATED: &str = "\
+intents:
+  - name: dev <isolated> & \"sonar\"
+    isolated:
+      from: i-orchestrator-dev
+      to: sonarqube
+      protocol: tcp
+      ports: 9000-9001
+  - name: eks reaches sonarqube
+    reachable:
+      from: eks-runner
+      to: sonarqube
+      protocol: tcp
+      port: 9000
+";
+
+#[test]
+fn example_intents_hold() {
+    check_text(
+        INTENTS,
+        0,
+        expect![[r#"
+            PASS  only-from  shared services accept only the Tailscale router subnet and the dev VPC
+            PASS  isolated   the private services subnet is isolated from the internet
+            PASS  reachable  orchestrator-dev reaches SonarQube
+
+            3 passed, 0 failed
+        "#]],
+    );
+}
+
+#[test]
+fn isolated_dev_fails_with_a_counterexample() {
+    let path = temp_file("mutated.yaml", MUTATED);
+    let (out, err, code) = verify(path.to_str().unwrap(), "text");
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.starts_with(
+            "FAIL  isolated   dev <isolated> & \"sonar\"\nPASS  reachable  eks reaches sonarqube\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("counterexample: tcp 10.1.35.46:"), "{out}");
+    assert!(out.contains("-> 10.0.10.8:9000"), "{out}");
+    assert!(
+        out.contains("REACHABLE: orchestrator-dev (10.1.35.46) -> sonarqube"),
+        "{out}"
+    );
+    assert!(out.ends_with("1 passed, 1 failed\n"), "{out}");
+
+    let (out, _, code) = verify(path.to_str().unwrap(), "json");
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (v["passed"].as_u64(), v["failed"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let first = &v["intents"][0];
+    assert_eq!(first["status"], "fail");
+    assert_eq!(first["kind"], "isolated");
+    let violation = &first["violations"][0];
+    assert_eq!(violation["flow"], "tcp 9000");
+    assert_eq!(violation["trace"]["verdict"], "reachable");
+    assert!(violation["packet"]
+        .as_str()
+        .unwrap()
+        .starts_with("tcp 10.1.35.46:"));
+    assert_eq!(v["intents"][1]["violations"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn junit_counts_cases_and_escapes() {
+    let path = temp_file("junit.yaml", MUTATED);
+    let (out, _, code) = verify(path.to_str().unwrap(), "junit");
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"),
+        "{out}"
+    );
+    assert_eq!(out.matches("<testsuite ").count(), 1, "{out}");
+    assert_eq!(out.matches("<testcase ").count(), 2, "{out}");
+    assert_eq!(out.matches("<failure ").count(), 1, "{out}");
+    assert_eq!(out.matches("</failure>").count(), 1, "{out}");
+    assert!(
+        out.contains("name=\"dev &lt;isolated&gt; &amp; &quot;sonar&quot;\""),
+        "{out}"
+    );
+    assert!(out.contains("tests=\"2\" failures=\"1\""), "{out}");
+    // Nothing unescaped inside the failure: the only `<` are the markup's own.
+    let body = &out[out.find("<failure ").unwrap()..out.find("</failure>").unwrap()];
+    assert_eq!(body.matches('<').count(), 1, "{body}");
+    assert!(body.contains("-&gt; sonarqube"), "{body}");
+}
+
+#[test]
+fn sarif_has_rules_and_located_results() {
+    let path = temp_file("sarif.yaml", MUTATED);
+    let file = path.to_str().unwrap();
+    let (out, _, code) = verify(file, "sarif");
+    assert_eq!(code, 1);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    assert!(v["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
+    let run = &v["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "vpcnet");
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["reachable", "isolated", "only-from", "through"]);
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    let r = &results[0];
+    assert_eq!(r["ruleId"], "isolated");
+    assert_eq!(r["level"], "error");
+    assert!(r["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("counterexample tcp 10.1.35.46:"));
+    let loc = &r["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], file.replace('\\', "/"));
+    assert_eq!(loc["region"]["startLine"], 2);
+}
+
+#[test]
+fn bad_intents_are_located() {
+    for (name, text, want) in [
+        (
+            "unknown-key.yaml",
+            "intents:\n  - name: x\n    isolated:\n      from: internet\n      towards: sonarqube\n",
+            ":5:7: unknown key `towards` in `isolated`",
+        ),
+        (
+            "unknown-resource.yaml",
+            "intents:\n  - name: x\n    reachable:\n      from: internet\n      to: [sonarqube, no-such-host]\n",
+            ":5:23: cannot resolve `no-such-host`",
+        ),
+        (
+            "bad-port.yaml",
+            "intents:\n  - reachable: {from: internet, to: sonarqube, port: 99999}\n",
+            ":2:54: `port`: `99999` is not a port",
+        ),
+        (
+            "missing-to.yaml",
+            "intents:\n  - name: x\n    isolated:\n      from: internet\n",
+            ":3:5: `isolated` needs `to`",
+        ),
+    ] {
+        let path = temp_file(name, text);
+        let file = path.to_str().unwrap();
+        let (out, err, code) = verify(file, "text");
+        assert_eq!(code, 2, "{name}: {out}{err}");
+        assert!(err.contains(&format!("{file}{want}")), "{name}: {err}");
+        assert!(out.is_empty(), "{name}: {out}");
+    }
+}
+
+#[test]
+fn intents_flag_and_no_intents() {
+    let o = vpcnet(&["verify", "example:cross-vpc", "--intents", INTENTS]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = vpcnet(&["verify", "example:cross-vpc"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no intents"));
+}

@@ -1,0 +1,202 @@
+//! Symbolic reachability on generated networks (`vpcnet_spec::generate`, seed 1):
+//!
+//! - `reach/1000_vpcs_one_interface`: every source to one interface, every protocol
+//!   and port (`reach::reach` with `Selector::All` sources).
+//! - `reach/1000_vpcs_after_sg_change`: the same question on a network where one rule
+//!   of the destination's security group changed (the engine keeps no state between
+//!   questions: this is a full re-run).
+//! - `reach/trace_one_packet`: one concrete trace from a source interface to the same
+//!   destination, the unit of the brute-force baseline (every source interface times
+//!   every TCP port); the extrapolation is printed, not timed.
+//! - `matrix/{50,200}_vpcs_subnet`: the all-pairs table at subnet level, timed once
+//!   each (one run takes seconds to minutes).
+//! - `build/1000_vpcs`: lowering the generated spec to a `Network`.
+//!
+//! ```text
+//! CARGO_TARGET_DIR=/work/target-props cargo bench -p vpcnet-engine --bench reach
+//! ```
+//!
+//! Results and the machine they ran on are in `BENCHMARKS.md`.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use vpcnet_engine::reach::{matrix, reach, select, Level, Place, ReachOptions, Role, Selector};
+use vpcnet_engine::{trace, Endpoint, Query};
+use vpcnet_model::{Network, NetworkBuilder};
+use vpcnet_spec::generate::{generate, GenerateOptions};
+use vpcnet_spec::raw::{PortsSpec, Spec};
+use vpcnet_spec::Lenient;
+
+fn build(spec: &Spec) -> Network {
+    let mut b = NetworkBuilder::new();
+    vpcnet_spec::lower_into(&mut b, Some("bench"), spec);
+    b.finish().0
+}
+
+/// The first instance's interface of the first VPC: (interface id, its security
+/// group's name, the VPC index in the spec).
+fn destination(spec: &Spec, net: &Network) -> (String, String) {
+    let vpc = spec
+        .vpcs
+        .iter()
+        .find_map(|v| match v {
+            Lenient::Ok(v) => Some(v),
+            Lenient::Err(_) => None,
+        })
+        .expect("a VPC");
+    let inst = vpc
+        .instances
+        .iter()
+        .find_map(|i| match i {
+            Lenient::Ok(i) if i.security_groups.as_ref().is_some_and(|g| !g.is_empty()) => Some(i),
+            _ => None,
+        })
+        .expect("an instance with a security group");
+    let eni = net
+        .eni_ids()
+        .find(|e| {
+            net.interface(*e)
+                .private_ips
+                .iter()
+                .any(|p| p.addr.to_string() == inst.private_ip)
+                && net.vpc(net.vpc_of_eni(*e)).meta.label().contains(&vpc.name)
+        })
+        .expect("the instance's interface");
+    let sg = inst.security_groups.as_ref().expect("checked")[0].clone();
+    (net.interface(eni).meta.id.clone(), sg)
+}
+
+/// The spec with the first ingress rule of `sg` (in the first VPC) on another port.
+fn one_rule_changed(spec: &Spec, sg: &str) -> Spec {
+    let mut s = spec.clone();
+    if let Some(Lenient::Ok(v)) = s.vpcs.first_mut() {
+        for g in v.security_groups.iter_mut() {
+            if let Lenient::Ok(g) = g {
+                if g.name == sg {
+                    if let Some(Lenient::Ok(r)) = g.ingress.first_mut() {
+                        r.ports = Some(PortsSpec::Single(8443));
+                    }
+                }
+            }
+        }
+    }
+    s
+}
+
+fn reach_benches(c: &mut Criterion) {
+    let spec = generate(&GenerateOptions {
+        vpcs: 1000,
+        seed: 1,
+    });
+    let net = build(&spec);
+    let rules: usize = net
+        .security_groups()
+        .iter()
+        .map(|g| g.ingress.len() + g.egress.len())
+        .sum();
+    eprintln!(
+        "1000 VPCs: {} interfaces, {} subnets, {} security groups, {rules} security group rules",
+        net.interfaces().len(),
+        net.subnets().len(),
+        net.security_groups().len()
+    );
+    let (id, sg) = destination(&spec, &net);
+    let to = select(&net, &Selector::Resource(id.clone()), Role::Destination).expect("selects");
+    let from = select(&net, &Selector::All, Role::Source).expect("selects");
+    let opts = ReachOptions::default();
+    let r = reach(&net, &from, &to, &opts);
+    eprintln!("reach to {id}: {} rows, {} traces", r.rows.len(), r.traces);
+
+    let changed = build(&one_rule_changed(&spec, &sg));
+    let to2 =
+        select(&changed, &Selector::Resource(id.clone()), Role::Destination).expect("selects");
+    let from2 = select(&changed, &Selector::All, Role::Source).expect("selects");
+
+    // The brute-force unit: one trace from a source interface to the destination.
+    let Place::Interfaces(dst) = &to[0].place else {
+        panic!("an interface destination")
+    };
+    let (deni, dip) = dst[0];
+    let srcs: Vec<_> = from
+        .iter()
+        .flat_map(|p| match &p.place {
+            Place::Interfaces(m) => m.clone(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let sample: Vec<Query> = srcs
+        .iter()
+        .step_by((srcs.len() / 500).max(1))
+        .enumerate()
+        .map(|(i, &(eni, ip))| Query {
+            from: Endpoint::Interface { eni, ip },
+            to_ip: dip,
+            expect: Some(deni),
+            protocol: 6,
+            src_port: 49152,
+            dst_port: (1 + i * 131 % 65535) as u16,
+            icmp_type: 0,
+            icmp_code: 0,
+        })
+        .collect();
+
+    let mut g = c.benchmark_group("reach");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    g.bench_function("1000_vpcs_one_interface", |b| {
+        b.iter(|| black_box(reach(&net, &from, &to, &opts)))
+    });
+    g.bench_function("1000_vpcs_after_sg_change", |b| {
+        b.iter(|| black_box(reach(&changed, &from2, &to2, &opts)))
+    });
+    let mut i = 0;
+    g.bench_function("trace_one_packet", |b| {
+        b.iter(|| {
+            i = (i + 1) % sample.len();
+            black_box(trace(&net, &sample[i]))
+        })
+    });
+    g.finish();
+
+    let t = Instant::now();
+    for q in &sample {
+        black_box(trace(&net, q));
+    }
+    let per = t.elapsed().as_secs_f64() / sample.len() as f64;
+    let brute = per * srcs.len() as f64 * 65535.0;
+    eprintln!(
+        "brute force: {} source addresses x 65535 TCP ports at {:.1} us a trace = {:.0} s",
+        srcs.len(),
+        per * 1e6,
+        brute
+    );
+
+    let mut g = c.benchmark_group("build");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(10));
+    g.bench_function("1000_vpcs", |b| b.iter_with_large_drop(|| build(&spec)));
+    g.finish();
+}
+
+/// The all-pairs tables, timed once each: a run is too long for repeated sampling.
+fn matrix_benches(_c: &mut Criterion) {
+    for vpcs in [50, 200] {
+        let net = build(&generate(&GenerateOptions { vpcs, seed: 1 }));
+        let t = Instant::now();
+        let m = matrix(&net, Level::Subnet, &ReachOptions::default());
+        eprintln!(
+            "matrix/{vpcs}_vpcs_subnet: {:.2} s, {} subnets, {} non-empty cells, {} traces",
+            t.elapsed().as_secs_f64(),
+            net.subnets().len(),
+            m.cells.len(),
+            m.traces
+        );
+    }
+}
+
+criterion_group!(benches, reach_benches, matrix_benches);
+criterion_main!(benches);

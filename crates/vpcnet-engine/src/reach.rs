@@ -1,0 +1,1069 @@
+//! Every packet at once: which sources reach which destinations, with which protocols
+//! and ports.
+//!
+//! The engine does not restate the forwarding semantics: it partitions the header
+//! space (source, destination, protocol, source port, destination port) into cells no
+//! rule tells apart, and asks the concrete tracer about one packet per cell. Which
+//! rules matter is learnt from the traces themselves: each trace reports the rule
+//! holders it consulted ([`crate::trace`]'s `Consulted`), their cut points refine the
+//! partition, and the cells are traced again until no trace adds a cut (a fixpoint).
+//! Within a cell every predicate a trace evaluates is constant, so every packet of the
+//! cell takes the representative's path, with the same translations and verdict.
+//!
+//! Sources and destinations are grouped before that: interfaces in one subnet with the
+//! same security groups and the same role behave alike except where an address rule
+//! tells their addresses apart, which the address cuts then do.
+
+mod bounds;
+mod scope;
+pub mod space;
+
+pub use scope::{select, Role, Selector};
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::net::Ipv4Addr;
+
+use vpcnet_model::{
+    AnyIdx, EniIdx, InterfaceOwner, Network, RouteTarget, SgIdx, SubnetIdx, TailnetNodeIdx,
+    TgwAttachmentIdx, TgwAttachmentKind, VpcIdx,
+};
+
+use crate::code::Code;
+use crate::eval::{self, is_internet_routable};
+use crate::trace::{trace_with, Component, Endpoint, Query, Trace, TraceOptions};
+use bounds::Bounds;
+use space::{merge, Span};
+
+/// Endpoints asked about together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// Interface addresses: `(interface, address)`, the address private or a public one
+    /// mapped onto the interface.
+    Interfaces(Vec<(EniIdx, Ipv4Addr)>),
+    /// Internet hosts in these spans of addresses.
+    Internet(Vec<Span>),
+    /// A mesh node that runs on no interface of the network.
+    Node(TailnetNodeIdx),
+    /// Hosts of a VPN site, in these spans.
+    Site(TgwAttachmentIdx, Vec<Span>),
+}
+
+/// Every address on the internet (what `internet` stands for).
+pub fn internet_spans() -> Vec<Span> {
+    let mut cuts = bounds::Bounds::default();
+    for special in [
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+    ] {
+        cuts.ip
+            .add(Span::of_net(special.parse().expect("a valid prefix")));
+    }
+    let all = cuts.ip.split(Span {
+        lo: 0,
+        hi: u32::MAX,
+    });
+    merge(
+        all.into_iter()
+            .filter(|s| is_internet_routable(s.first_addr()))
+            .collect(),
+    )
+}
+
+/// A place with a name for people.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamedPlace {
+    /// What people call it (`subnet app-a`, `internet`).
+    pub label: String,
+    /// The endpoints.
+    pub place: Place,
+}
+
+/// Limits on the packets asked about.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReachOptions {
+    /// Only these protocols (`None`: every protocol).
+    pub protocols: Option<Vec<u8>>,
+    /// Only destination ports in this span (TCP/UDP).
+    pub dst_ports: Option<Span>,
+    /// The request's host name, for load balancer rules and proxies.
+    pub host: Option<String>,
+}
+
+/// A protocol class of a flow.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Protocols {
+    /// One protocol.
+    One(u8),
+    /// Every protocol no rule on the way names (the listed ones are named elsewhere).
+    Others(Vec<u8>),
+}
+
+impl fmt::Display for Protocols {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Protocols::One(p) => write!(f, "{}", vpcnet_model::Protocol::Number(*p)),
+            Protocols::Others(_) => f.write_str("other protocols"),
+        }
+    }
+}
+
+/// Packets of one protocol class that get through: destination ports (for ICMP,
+/// `type << 8 | code`) and the source ports that work with them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flow {
+    /// The protocol class.
+    pub protocol: Protocols,
+    /// Destination ports (TCP/UDP/SCTP), ICMP `type << 8 | code`, or empty for other
+    /// protocols.
+    pub dst_ports: Vec<Span>,
+    /// Source ports (TCP/UDP/SCTP); empty otherwise.
+    pub src_ports: Vec<Span>,
+    /// One packet of the flow.
+    pub witness: Query,
+}
+
+impl Flow {
+    /// The flow for people: `tcp 22, 443`, `icmp type 8`, `all other protocols`.
+    pub fn describe(&self) -> String {
+        let proto = self.protocol.to_string();
+        match &self.protocol {
+            Protocols::One(6 | 17 | 132) => {
+                let ports = spans_text(&self.dst_ports, 65535, "all ports");
+                let src = if self.src_ports == [Span { lo: 0, hi: 65535 }] {
+                    String::new()
+                } else {
+                    format!(
+                        " (from source ports {})",
+                        spans_text(&self.src_ports, 65535, "any")
+                    )
+                };
+                format!("{proto} {ports}{src}")
+            }
+            Protocols::One(1 | 58) => {
+                if self.dst_ports == [Span { lo: 0, hi: 65535 }] {
+                    format!("{proto} all types")
+                } else {
+                    let parts: Vec<String> = self.dst_ports.iter().map(icmp_text).collect();
+                    format!("{proto} {}", parts.join(", "))
+                }
+            }
+            _ => proto,
+        }
+    }
+}
+
+fn icmp_text(s: &Span) -> String {
+    let (t0, c0, t1, c1) = (s.lo >> 8, s.lo & 0xff, s.hi >> 8, s.hi & 0xff);
+    if c0 == 0 && c1 == 0xff {
+        if t0 == t1 {
+            format!("type {t0}")
+        } else {
+            format!("types {t0}-{t1}")
+        }
+    } else if t0 == t1 && c0 == c1 {
+        format!("type {t0} code {c0}")
+    } else {
+        format!("type {t0} code {c0} - type {t1} code {c1}")
+    }
+}
+
+/// `22, 443, 8000-8100`.
+pub fn spans_text(spans: &[Span], max: u32, all: &str) -> String {
+    if spans == [Span { lo: 0, hi: max }] {
+        return all.to_owned();
+    }
+    let parts: Vec<String> = spans
+        .iter()
+        .map(|s| {
+            if s.lo == s.hi {
+                s.lo.to_string()
+            } else {
+                format!("{}-{}", s.lo, s.hi)
+            }
+        })
+        .collect();
+    parts.join(", ")
+}
+
+/// Addresses as people read them: `10.0.1.5, 10.0.1.9`, `52.0.0.0 - 52.3.255.255`.
+pub fn addresses_text(spans: &[Span]) -> String {
+    let parts: Vec<String> = spans
+        .iter()
+        .map(|s| {
+            if s.lo == s.hi {
+                s.first_addr().to_string()
+            } else {
+                format!("{} - {}", s.first_addr(), Ipv4Addr::from(s.hi))
+            }
+        })
+        .collect();
+    parts.join(", ")
+}
+
+/// Why some packets of a group do not get through: the first blocking code and
+/// component, and how many cells it stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Denial {
+    /// The code.
+    pub code: Code,
+    /// What stopped them.
+    pub component: Component,
+    /// One packet it stopped.
+    pub witness: Query,
+}
+
+/// Endpoints that behave alike, and their addresses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// Where they are (`subnet app-a, security groups web, base`), for people.
+    pub label: String,
+    /// The resources (interfaces, a node, a VPN attachment); empty for the internet.
+    pub resources: Vec<AnyIdx>,
+    /// Their addresses.
+    pub addresses: Vec<Span>,
+}
+
+/// What one group of sources can open to one group of destinations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// The sources.
+    pub source: Group,
+    /// The destinations.
+    pub destination: Group,
+    /// The packets that get through (empty: none).
+    pub flows: Vec<Flow>,
+    /// What stops the others, one entry per distinct blocking code and component.
+    pub denials: Vec<Denial>,
+}
+
+/// The answer of [`reach`]: rows in a stable order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reach {
+    /// One row per source group and destination group.
+    pub rows: Vec<Row>,
+    /// Why the answer may not be exact, when it may not be.
+    pub inexact: Vec<String>,
+    /// How many packets the concrete tracer followed.
+    pub traces: usize,
+}
+
+impl Reach {
+    /// The rows some packet gets through.
+    pub fn reachable(&self) -> impl Iterator<Item = &Row> {
+        self.rows.iter().filter(|r| !r.flows.is_empty())
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Classes of endpoints.
+
+/// What makes two interface addresses behave differently apart from the address
+/// itself.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct IfaceKey {
+    subnet: SubnetIdx,
+    groups: Vec<SgIdx>,
+    source_dest_check: bool,
+    /// An interface with a role of its own (mesh node, appliance, load balancer,
+    /// endpoint, NAT gateway) is its own class.
+    special: Option<EniIdx>,
+    /// Whether the address used has a public address mapped onto it, and whether it
+    /// is itself public.
+    public: (bool, bool),
+}
+
+fn special(net: &Network, eni: EniIdx) -> bool {
+    let e = net.interface(eni);
+    if net.tailnet_node_of_eni(eni).is_some()
+        || net.lb_of_eni(eni).is_some()
+        || net.endpoint_of_eni(eni).is_some()
+        || !e.source_dest_check
+    {
+        return true;
+    }
+    match e.owner {
+        InterfaceOwner::NatGateway(_) => true,
+        InterfaceOwner::Instance(i) => {
+            net.instance(i).forwarding.is_some()
+                || !net.proxy_routes(i).is_empty()
+                || net.vpn_config(i).is_some()
+        }
+        InterfaceOwner::Other(_) | InterfaceOwner::None => false,
+    }
+}
+
+/// One class: a place's endpoints that only address rules can tell apart.
+#[derive(Clone, Debug)]
+enum Class {
+    Interfaces {
+        key: IfaceKey,
+        members: Vec<(EniIdx, Ipv4Addr)>,
+    },
+    Internet(Vec<Span>),
+    Node(TailnetNodeIdx),
+    Site(TgwAttachmentIdx, Vec<Span>),
+}
+
+fn classes(net: &Network, place: &Place) -> Vec<Class> {
+    match place {
+        Place::Interfaces(members) => {
+            let mut by: BTreeMap<IfaceKey, Vec<(EniIdx, Ipv4Addr)>> = BTreeMap::new();
+            for &(eni, ip) in members {
+                let e = net.interface(eni);
+                let mut groups = e.security_groups.clone();
+                groups.sort_unstable();
+                let key = IfaceKey {
+                    subnet: e.subnet,
+                    groups,
+                    source_dest_check: e.source_dest_check,
+                    special: special(net, eni).then_some(eni),
+                    public: (e.public_for(ip).is_some(), !e.owns(ip)),
+                };
+                by.entry(key).or_default().push((eni, ip));
+            }
+            by.into_iter()
+                .map(|(key, mut members)| {
+                    members.sort_by_key(|(e, ip)| (u32::from(*ip), *e));
+                    members.dedup();
+                    Class::Interfaces { key, members }
+                })
+                .collect()
+        }
+        Place::Internet(spans) => vec![Class::Internet(merge(spans.clone()))],
+        Place::Node(n) => vec![Class::Node(*n)],
+        Place::Site(a, spans) => vec![Class::Site(*a, merge(spans.clone()))],
+    }
+}
+
+/// Part of a class inside one address span of the cuts.
+#[derive(Clone, Debug)]
+struct Atom {
+    /// The representative address (the lowest).
+    ip: Ipv4Addr,
+    /// Its interface, for interface classes.
+    eni: Option<EniIdx>,
+    /// The members, for interface classes.
+    members: Vec<(EniIdx, Ipv4Addr)>,
+    /// The addresses.
+    spans: Vec<Span>,
+}
+
+fn atoms(class: &Class, b: &mut Bounds) -> Vec<Atom> {
+    match class {
+        Class::Interfaces { members, .. } => {
+            let mut out: Vec<Atom> = Vec::new();
+            let mut last = usize::MAX;
+            for &(eni, ip) in members {
+                let c = b.ip.class_of(u32::from(ip));
+                if c != last || out.is_empty() {
+                    out.push(Atom {
+                        ip,
+                        eni: Some(eni),
+                        members: Vec::new(),
+                        spans: Vec::new(),
+                    });
+                    last = c;
+                }
+                let a = out.last_mut().expect("pushed above");
+                a.members.push((eni, ip));
+                a.spans.push(Span::one(u32::from(ip)));
+            }
+            for a in &mut out {
+                a.spans = merge(std::mem::take(&mut a.spans));
+            }
+            out
+        }
+        Class::Internet(spans) | Class::Site(_, spans) => spans
+            .iter()
+            .flat_map(|s| b.ip.split(*s))
+            .map(|s| Atom {
+                ip: s.first_addr(),
+                eni: None,
+                members: Vec::new(),
+                spans: vec![s],
+            })
+            .collect(),
+        Class::Node(_) => vec![Atom {
+            ip: Ipv4Addr::UNSPECIFIED,
+            eni: None,
+            members: Vec::new(),
+            spans: Vec::new(),
+        }],
+    }
+}
+
+fn source_of(net: &Network, class: &Class, atom: &Atom) -> Option<Endpoint> {
+    Some(match class {
+        Class::Interfaces { .. } => Endpoint::Interface {
+            eni: atom.eni?,
+            ip: atom.ip,
+        },
+        Class::Internet(_) => Endpoint::Internet { ip: atom.ip },
+        Class::Site(att, _) => Endpoint::Site {
+            att: *att,
+            ip: atom.ip,
+        },
+        Class::Node(n) => Endpoint::Node {
+            node: *n,
+            ip: *net.tailnet_node(*n).addrs.first()?,
+        },
+    })
+}
+
+fn destination_of(net: &Network, class: &Class, atom: &Atom) -> Option<(Ipv4Addr, Option<EniIdx>)> {
+    Some(match class {
+        // A load balancer or endpoint hands the connection on: delivery is elsewhere.
+        Class::Interfaces { .. } => match atom.eni {
+            Some(e) if net.lb_of_eni(e).is_some() || net.endpoint_of_eni(e).is_some() => {
+                (atom.ip, None)
+            }
+            eni => (atom.ip, eni),
+        },
+        Class::Internet(_) | Class::Site(..) => (atom.ip, None),
+        Class::Node(n) => (*net.tailnet_node(*n).addrs.first()?, None),
+    })
+}
+
+fn group_of(net: &Network, class: &Class, atom_list: &[&Atom]) -> Group {
+    let mut spans = Vec::new();
+    let mut resources = Vec::new();
+    for a in atom_list {
+        spans.extend(a.spans.iter().copied());
+        for (e, _) in &a.members {
+            let r = AnyIdx::Interface(*e);
+            if !resources.contains(&r) {
+                resources.push(r);
+            }
+        }
+    }
+    let addresses = merge(spans);
+    let label = match class {
+        Class::Interfaces { key, .. } => {
+            let groups: Vec<String> = key
+                .groups
+                .iter()
+                .map(|g| net.security_group(*g).meta.label())
+                .collect();
+            let subnet = net.subnet(key.subnet);
+            let vpc = net.vpc(subnet.vpc);
+            let who = match key.special {
+                Some(e) => format!("{} in ", net.interface(e).meta.label()),
+                None => String::new(),
+            };
+            format!(
+                "{who}subnet {} of VPC {} [{}]",
+                subnet.meta.label(),
+                vpc.meta.label(),
+                if groups.is_empty() {
+                    "no security group".to_owned()
+                } else {
+                    groups.join(", ")
+                }
+            )
+        }
+        Class::Internet(_) => "internet".to_owned(),
+        Class::Node(n) => {
+            resources.push(AnyIdx::TailnetNode(*n));
+            format!("tailnet node {}", net.tailnet_node(*n).meta.label())
+        }
+        Class::Site(a, _) => {
+            resources.push(AnyIdx::TgwAttachment(*a));
+            match &net.tgw_attachment(*a).kind {
+                TgwAttachmentKind::Vpn { site, .. } => format!("VPN site {site}"),
+                _ => net.tgw_attachment(*a).meta.label(),
+            }
+        }
+    };
+    let addresses = match class {
+        Class::Node(n) => net
+            .tailnet_node(*n)
+            .addrs
+            .iter()
+            .map(|a| Span::one(u32::from(*a)))
+            .collect(),
+        _ => addresses,
+    };
+    Group {
+        label,
+        resources,
+        addresses,
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Cells of the rest of the header.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Cell {
+    protocol: u8,
+    /// Whether `protocol` stands for every protocol no rule names.
+    others: bool,
+    sport: Span,
+    /// Destination port, or ICMP `type << 8 | code`.
+    dport: Span,
+}
+
+fn cells(b: &mut Bounds, opts: &ReachOptions) -> Vec<Cell> {
+    let mut out = Vec::new();
+    let named: Vec<u8> = b.protocols.iter().copied().collect();
+    let mut protos: Vec<(u8, bool)> = named.iter().map(|p| (*p, false)).collect();
+    if let Some(other) =
+        (0..=255u8).find(|p| !named.contains(p) && !matches!(p, 1 | 6 | 17 | 58 | 132))
+    {
+        protos.push((other, true));
+    }
+    let full = Span { lo: 0, hi: 65535 };
+    for (p, others) in protos {
+        if let Some(only) = &opts.protocols {
+            if !(only.contains(&p) || (others && only.iter().any(|o| !named.contains(o)))) {
+                continue;
+            }
+        }
+        match p {
+            6 | 17 | 132 => {
+                let within = opts.dst_ports.unwrap_or(full);
+                let dports = b.dport.split(within);
+                let sports = b.sport.split(full);
+                for d in &dports {
+                    for s in &sports {
+                        out.push(Cell {
+                            protocol: p,
+                            others,
+                            sport: *s,
+                            dport: *d,
+                        });
+                    }
+                }
+            }
+            1 | 58 => {
+                if opts.dst_ports.is_some() && opts.protocols.is_none() {
+                    continue;
+                }
+                for d in b.icmp.split(full) {
+                    out.push(Cell {
+                        protocol: p,
+                        others,
+                        sport: Span::one(0),
+                        dport: d,
+                    });
+                }
+            }
+            _ => {
+                if opts.dst_ports.is_some() && opts.protocols.is_none() {
+                    continue;
+                }
+                out.push(Cell {
+                    protocol: p,
+                    others,
+                    sport: Span::one(0),
+                    dport: Span::one(0),
+                })
+            }
+        }
+    }
+    out
+}
+
+fn query(from: Endpoint, to: (Ipv4Addr, Option<EniIdx>), c: &Cell) -> Query {
+    let icmp = matches!(c.protocol, 1 | 58);
+    Query {
+        from,
+        to_ip: to.0,
+        expect: to.1,
+        protocol: c.protocol,
+        // A client's usual ephemeral port when the span has it: witnesses read naturally.
+        src_port: if icmp {
+            0
+        } else if c.sport.contains(49152) {
+            49152
+        } else {
+            c.sport.lo as u16
+        },
+        dst_port: if icmp { 0 } else { c.dport.lo as u16 },
+        icmp_type: if icmp { (c.dport.lo >> 8) as u8 } else { 0 },
+        icmp_code: if icmp { (c.dport.lo & 0xff) as u8 } else { 0 },
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// The solver.
+
+/// Shared state of one question: cut points and the traces already followed.
+struct Solver<'n> {
+    net: &'n Network,
+    opts: &'n ReachOptions,
+    trace_opts: TraceOptions,
+    bounds: Bounds,
+    memo: HashMap<Query, Verdict>,
+    /// Per route table and destination: whether every packet dies on the first route.
+    first_hop: HashMap<(SubnetIdx, Ipv4Addr, Option<EniIdx>), bool>,
+    traces: usize,
+}
+
+#[derive(Clone, Debug)]
+struct Verdict {
+    reachable: bool,
+    blocked: Option<(Code, Component)>,
+}
+
+/// One answer of a cell.
+struct Outcome {
+    src_atom: usize,
+    dst_atom: usize,
+    cell: Cell,
+    witness: Query,
+    verdict: Verdict,
+}
+
+impl<'n> Solver<'n> {
+    fn new(net: &'n Network, opts: &'n ReachOptions) -> Solver<'n> {
+        Solver {
+            net,
+            opts,
+            trace_opts: TraceOptions {
+                host: opts.host.clone(),
+            },
+            bounds: Bounds::base(net),
+            memo: HashMap::new(),
+            first_hop: HashMap::new(),
+            traces: 0,
+        }
+    }
+
+    /// Follows `q` (once), returns its verdict and whether the cuts grew.
+    fn run(&mut self, q: &Query) -> (Verdict, bool) {
+        if let Some(v) = self.memo.get(q) {
+            return (v.clone(), false);
+        }
+        let t: Trace = trace_with(self.net, q, &self.trace_opts);
+        self.traces += 1;
+        let grew = self.bounds.absorb(self.net, &t.consulted);
+        let v = Verdict {
+            reachable: t.reachable(),
+            blocked: t.blocked_by().map(|b| (b.code, b.component.clone())),
+        };
+        self.memo.insert(*q, v.clone());
+        (v, grew)
+    }
+
+    /// Whether every packet from interfaces of `key` to `dst` dies at the first route
+    /// lookup (no route, a blackhole, the internet for a private address, or a local
+    /// route in another VPC than the interface meant), whatever its ports: the first
+    /// route depends on the destination alone, and nothing before it can deliver.
+    fn dies_first_hop(&mut self, key: &IfaceKey, dst: Ipv4Addr, expect: Option<EniIdx>) -> bool {
+        if key.special.is_some() {
+            return false;
+        }
+        if let Some(v) = self.first_hop.get(&(key.subnet, dst, expect)) {
+            return *v;
+        }
+        let v = dies_from(self.net, key.subnet, dst, expect, 2);
+        self.first_hop.insert((key.subnet, dst, expect), v);
+        v
+    }
+
+    /// Every cell between the atoms of `src` and `dst`, to a fixpoint of the cuts.
+    fn solve(&mut self, src: &Class, dst: &Class) -> (Vec<Atom>, Vec<Atom>, Vec<Outcome>) {
+        'again: loop {
+            let src_atoms = atoms(src, &mut self.bounds);
+            let dst_atoms = atoms(dst, &mut self.bounds);
+            let cells = cells(&mut self.bounds, self.opts);
+            let mut out = Vec::new();
+            for (si, sa) in src_atoms.iter().enumerate() {
+                let Some(from) = source_of(self.net, src, sa) else {
+                    continue;
+                };
+                for (di, da) in dst_atoms.iter().enumerate() {
+                    let Some(to) = destination_of(self.net, dst, da) else {
+                        continue;
+                    };
+                    // A source never sends to itself, but the other members of its
+                    // atom do: represent the atom by a member that is not the
+                    // destination (skipping the whole atom lost them).
+                    let from = match from {
+                        Endpoint::Interface { .. } => {
+                            let other = sa.members.iter().find(|&&(e, ip)| {
+                                to.1 != Some(e) && !(ip == to.0 && to.1.is_none_or(|d| d == e))
+                            });
+                            match other {
+                                Some(&(eni, ip)) => Endpoint::Interface { eni, ip },
+                                None => continue,
+                            }
+                        }
+                        other => other,
+                    };
+                    if let Class::Interfaces { key, .. } = src {
+                        if self.dies_first_hop(key, to.0, to.1) {
+                            // No trace: record one representative denial.
+                            let q = query(from, to, &cells[0]);
+                            out.push(Outcome {
+                                src_atom: si,
+                                dst_atom: di,
+                                cell: cells[0],
+                                witness: q,
+                                verdict: Verdict {
+                                    reachable: false,
+                                    blocked: None,
+                                },
+                            });
+                            continue;
+                        }
+                    }
+                    for c in &cells {
+                        let q = query(from, to, c);
+                        let (verdict, grew) = self.run(&q);
+                        if grew {
+                            continue 'again;
+                        }
+                        out.push(Outcome {
+                            src_atom: si,
+                            dst_atom: di,
+                            cell: *c,
+                            witness: q,
+                            verdict,
+                        });
+                    }
+                }
+            }
+            return (src_atoms, dst_atoms, out);
+        }
+    }
+}
+
+/// Whether a packet for `dst` from `subnet` dies at its first route lookup (following
+/// a NAT gateway's own subnet up to `depth` times).
+fn dies_from(
+    net: &Network,
+    subnet: SubnetIdx,
+    dst: Ipv4Addr,
+    expect: Option<EniIdx>,
+    depth: u8,
+) -> bool {
+    let Some(rt) = net.effective_route_table(subnet) else {
+        return true;
+    };
+    let Some((route, _)) = eval::lookup(net, net.route_table(rt), dst) else {
+        return true;
+    };
+    let vpc: VpcIdx = net.vpc_of_subnet(subnet);
+    match &route.target {
+        RouteTarget::Blackhole => true,
+        RouteTarget::Local => expect.is_some_and(|e| net.vpc_of_eni(e) != vpc),
+        RouteTarget::InternetGateway(_) => {
+            !is_internet_routable(dst) && !vpcnet_model::tailnet_range().contains(&dst)
+        }
+        RouteTarget::NatGateway(n) if depth > 0 => {
+            let eni = net.nat_gateway(*n).eni;
+            dies_from(net, net.interface(eni).subnet, dst, expect, depth - 1)
+        }
+        _ => false,
+    }
+}
+
+/// Flows from outcomes: reachable cells grouped by protocol, their destination and
+/// source ports merged. `named` are the protocols the cells name one by one: the
+/// others' class stands for every protocol not among them.
+fn flows(outcomes: &[&Outcome], named: &[u8]) -> Vec<Flow> {
+    let mut by_proto: BTreeMap<Protocols, Vec<&Outcome>> = BTreeMap::new();
+    for o in outcomes.iter().filter(|o| o.verdict.reachable) {
+        let p = if o.cell.others {
+            Protocols::Others(named.to_vec())
+        } else {
+            Protocols::One(o.cell.protocol)
+        };
+        by_proto.entry(p).or_default().push(o);
+    }
+    let mut out = Vec::new();
+    for (protocol, os) in by_proto {
+        // Destination ports per source-port span, then source spans per port set.
+        let mut by_sport: BTreeMap<Span, Vec<Span>> = BTreeMap::new();
+        for o in &os {
+            by_sport.entry(o.cell.sport).or_default().push(o.cell.dport);
+        }
+        let mut by_dports: BTreeMap<Vec<Span>, Vec<Span>> = BTreeMap::new();
+        for (s, d) in by_sport {
+            by_dports.entry(merge(d)).or_default().push(s);
+        }
+        for (dports, sports) in by_dports {
+            let witness = os
+                .iter()
+                .find(|o| dports.iter().any(|d| d.contains(o.cell.dport.lo)))
+                .map(|o| o.witness)
+                .unwrap_or(os[0].witness);
+            let ported = matches!(&protocol, Protocols::One(6 | 17 | 132));
+            let icmp = matches!(&protocol, Protocols::One(1 | 58));
+            out.push(Flow {
+                protocol: protocol.clone(),
+                dst_ports: if ported || icmp { dports } else { Vec::new() },
+                src_ports: if ported { merge(sports) } else { Vec::new() },
+                witness,
+            });
+        }
+    }
+    out
+}
+
+fn denials(outcomes: &[&Outcome]) -> Vec<Denial> {
+    let mut out: Vec<Denial> = Vec::new();
+    for o in outcomes.iter().filter(|o| !o.verdict.reachable) {
+        let (code, component) = match &o.verdict.blocked {
+            Some((c, comp)) => (*c, comp.clone()),
+            None => (Code::NoRouteToDestination, Component::Internet),
+        };
+        if !out
+            .iter()
+            .any(|d| d.code == code && d.component == component)
+        {
+            out.push(Denial {
+                code,
+                component,
+                witness: o.witness,
+            });
+        }
+    }
+    out
+}
+
+/// Everything `sources` can open to `destinations`: one row per group of sources and
+/// group of destinations that behave alike (rows with no flows say what stops them).
+pub fn reach(
+    net: &Network,
+    sources: &[NamedPlace],
+    destinations: &[NamedPlace],
+    opts: &ReachOptions,
+) -> Reach {
+    let mut s = Solver::new(net, opts);
+    let mut rows = Vec::new();
+    let dst_classes: Vec<Vec<Class>> = destinations
+        .iter()
+        .map(|d| classes(net, &d.place))
+        .collect();
+    for src in sources {
+        for sc in classes(net, &src.place) {
+            for dcs in &dst_classes {
+                for dc in dcs {
+                    rows.extend(rows_of(&mut s, &sc, dc));
+                }
+            }
+        }
+    }
+    Reach {
+        rows,
+        inexact: s.bounds.inexact.iter().cloned().collect(),
+        traces: s.traces,
+    }
+}
+
+/// Rows being merged: source atoms, destination atoms, their outcomes, and what they
+/// let through.
+type Merging<'o> = Vec<(Vec<usize>, Vec<usize>, Vec<&'o Outcome>, String)>;
+
+/// What a set of outcomes lets through, as text to compare.
+fn signature(os: &[&Outcome], named: &[u8]) -> String {
+    flows(os, named)
+        .iter()
+        .map(Flow::describe)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Rows for one source class and destination class: atoms with the same flows merge.
+fn rows_of(s: &mut Solver, sc: &Class, dc: &Class) -> Vec<Row> {
+    // Internet hosts reaching internet hosts never enter the network.
+    if matches!((sc, dc), (Class::Internet(_), Class::Internet(_))) {
+        return Vec::new();
+    }
+    let (src_atoms, dst_atoms, outcomes) = s.solve(sc, dc);
+    if outcomes.is_empty() {
+        return Vec::new();
+    }
+    // The cells of this pair were cut by the protocols named when `solve` returned.
+    let named: Vec<u8> = s.bounds.protocols.iter().copied().collect();
+    // Per (src atom, dst atom): flows. Sources with equal flows to one destination
+    // merge first, then destinations with the same sources and flows: every row is a
+    // product of the atoms it names.
+    let mut per: BTreeMap<(usize, usize), Vec<&Outcome>> = BTreeMap::new();
+    for o in &outcomes {
+        per.entry((o.dst_atom, o.src_atom)).or_default().push(o);
+    }
+    let mut by_dst: Vec<(Vec<usize>, usize, Vec<&Outcome>, String)> = Vec::new();
+    for ((di, si), os) in per {
+        let sig = signature(&os, &named);
+        match by_dst.iter_mut().find(|(_, d, _, g)| *d == di && *g == sig) {
+            Some((ss, _, all, _)) => {
+                ss.push(si);
+                all.extend(os);
+            }
+            None => by_dst.push((vec![si], di, os, sig)),
+        }
+    }
+    let mut merged: Merging = Vec::new();
+    for (ss, di, os, sig) in by_dst {
+        match merged
+            .iter_mut()
+            .find(|(s2, _, _, g)| *s2 == ss && *g == sig)
+        {
+            Some((_, ds, all, _)) => {
+                ds.push(di);
+                all.extend(os);
+            }
+            None => merged.push((ss, vec![di], os, sig)),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(ss, ds, os, _)| {
+            let sa: Vec<&Atom> = ss.iter().map(|i| &src_atoms[*i]).collect();
+            let da: Vec<&Atom> = ds.iter().map(|i| &dst_atoms[*i]).collect();
+            let first: Vec<&Outcome> = os
+                .iter()
+                .copied()
+                .filter(|o| o.src_atom == ss[0] && o.dst_atom == ds[0])
+                .collect();
+            Row {
+                source: group_of(s.net, sc, &sa),
+                destination: group_of(s.net, dc, &da),
+                flows: flows(&first, &named),
+                denials: denials(&os),
+            }
+        })
+        .collect()
+}
+
+/// The granularity of an all-pairs table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// One row and column per subnet (its interfaces).
+    Subnet,
+    /// One row and column per security group (the interfaces carrying it).
+    SecurityGroup,
+}
+
+/// One non-empty cell of an all-pairs table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MatrixCell {
+    /// Row: index into [`Matrix::labels`].
+    pub from: usize,
+    /// Column: index into [`Matrix::labels`].
+    pub to: usize,
+    /// What some interface of `from` can open to some interface of `to`.
+    pub flows: Vec<Flow>,
+}
+
+/// An all-pairs table: which packets get from each group to each other group.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Matrix {
+    /// The groups, in the network's order.
+    pub labels: Vec<String>,
+    /// The cells some packet gets through, by row then column.
+    pub cells: Vec<MatrixCell>,
+    /// Why the answer may not be exact, when it may not be.
+    pub inexact: Vec<String>,
+    /// How many packets the concrete tracer followed.
+    pub traces: usize,
+}
+
+/// The places of a table's rows and columns, for a role.
+pub fn level_places(net: &Network, level: Level, role: Role) -> Vec<NamedPlace> {
+    let private = |enis: Vec<EniIdx>| -> Place {
+        let mut members = Vec::new();
+        for e in enis {
+            let iface = net.interface(e);
+            if role == Role::Source
+                && (net.lb_of_eni(e).is_some()
+                    || net.endpoint_of_eni(e).is_some()
+                    || matches!(iface.owner, InterfaceOwner::NatGateway(_)))
+            {
+                continue;
+            }
+            for p in &iface.private_ips {
+                members.push((e, p.addr));
+            }
+        }
+        Place::Interfaces(members)
+    };
+    match level {
+        Level::Subnet => {
+            let mut by: Vec<Vec<EniIdx>> = vec![Vec::new(); net.subnets().len()];
+            for e in net.eni_ids() {
+                by[net.interface(e).subnet.index()].push(e);
+            }
+            net.subnet_ids()
+                .zip(by)
+                .map(|(s, enis)| NamedPlace {
+                    label: net.subnet(s).meta.label(),
+                    place: private(enis),
+                })
+                .collect()
+        }
+        Level::SecurityGroup => {
+            let mut by: Vec<Vec<EniIdx>> = vec![Vec::new(); net.security_groups().len()];
+            for e in net.eni_ids() {
+                for g in &net.interface(e).security_groups {
+                    by[g.index()].push(e);
+                }
+            }
+            net.sg_ids()
+                .zip(by)
+                .map(|(g, enis)| NamedPlace {
+                    label: net.security_group(g).meta.label(),
+                    place: private(enis),
+                })
+                .collect()
+        }
+    }
+}
+
+/// The all-pairs table at `level`.
+pub fn matrix(net: &Network, level: Level, opts: &ReachOptions) -> Matrix {
+    let sources = level_places(net, level, Role::Source);
+    let destinations = level_places(net, level, Role::Destination);
+    let mut s = Solver::new(net, opts);
+    let dst_classes: Vec<Vec<Class>> = destinations
+        .iter()
+        .map(|d| classes(net, &d.place))
+        .collect();
+    let mut cells = Vec::new();
+    for (i, src) in sources.iter().enumerate() {
+        let src_classes = classes(net, &src.place);
+        for (j, dcs) in dst_classes.iter().enumerate() {
+            let mut flows: Vec<Flow> = Vec::new();
+            for sc in &src_classes {
+                for dc in dcs {
+                    for row in rows_of(&mut s, sc, dc) {
+                        for f in row.flows {
+                            if !flows.iter().any(|g| {
+                                g.protocol == f.protocol
+                                    && g.dst_ports == f.dst_ports
+                                    && g.src_ports == f.src_ports
+                            }) {
+                                flows.push(f);
+                            }
+                        }
+                    }
+                }
+            }
+            if !flows.is_empty() {
+                cells.push(MatrixCell {
+                    from: i,
+                    to: j,
+                    flows,
+                });
+            }
+        }
+    }
+    Matrix {
+        labels: sources.into_iter().map(|p| p.label).collect(),
+        cells,
+        inexact: s.bounds.inexact.iter().cloned().collect(),
+        traces: s.traces,
+    }
+}
