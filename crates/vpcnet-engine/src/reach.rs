@@ -52,17 +52,7 @@ pub enum Place {
 /// Every address on the internet (what `internet` stands for).
 pub fn internet_spans() -> Vec<Span> {
     let mut cuts = bounds::Bounds::default();
-    for special in [
-        "0.0.0.0/8",
-        "10.0.0.0/8",
-        "100.64.0.0/10",
-        "127.0.0.0/8",
-        "169.254.0.0/16",
-        "172.16.0.0/12",
-        "192.168.0.0/16",
-        "224.0.0.0/4",
-        "240.0.0.0/4",
-    ] {
+    for special in bounds::NOT_INTERNET {
         cuts.ip
             .add(Span::of_net(special.parse().expect("a valid prefix")));
     }
@@ -977,11 +967,7 @@ pub fn level_places(net: &Network, level: Level, role: Role) -> Vec<NamedPlace> 
         let mut members = Vec::new();
         for e in enis {
             let iface = net.interface(e);
-            if role == Role::Source
-                && (net.lb_of_eni(e).is_some()
-                    || net.endpoint_of_eni(e).is_some()
-                    || matches!(iface.owner, InterfaceOwner::NatGateway(_)))
-            {
+            if role == Role::Source && !scope::sends(net, e) {
                 continue;
             }
             for p in &iface.private_ips {

@@ -15,6 +15,22 @@ use crate::trace::Consulted;
 /// protocol (ports, ICMP types).
 pub(crate) const ALWAYS: [u8; 3] = [1, 6, 17];
 
+/// The address ranges that are not the internet (private, shared, loopback,
+/// link-local, multicast, reserved, broadcast): the tracer tells them apart from
+/// internet addresses by itself (`is_internet_routable`).
+pub(crate) const NOT_INTERNET: [&str; 10] = [
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "224.0.0.0/4",
+    "240.0.0.0/4",
+    "255.255.255.255/32",
+];
+
 /// The cut points of every dimension, grown from what traces consulted.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Bounds {
@@ -42,18 +58,7 @@ impl Bounds {
     pub(crate) fn base(net: &Network) -> Bounds {
         let mut b = Bounds::default();
         b.protocols.extend(ALWAYS);
-        for special in [
-            "0.0.0.0/8",
-            "10.0.0.0/8",
-            "100.64.0.0/10",
-            "127.0.0.0/8",
-            "169.254.0.0/16",
-            "172.16.0.0/12",
-            "192.168.0.0/16",
-            "224.0.0.0/4",
-            "240.0.0.0/4",
-            "255.255.255.255/32",
-        ] {
+        for special in NOT_INTERNET {
             b.ip.add(Span::of_net(special.parse().expect("a valid prefix")));
         }
         b.ip.add(Span::of_net(tailnet_range()));

@@ -106,7 +106,7 @@ fn err(input: &str, message: impl Into<String>) -> ResolveError {
 }
 
 /// Whether an interface can be the source of a connection.
-fn sends(net: &Network, eni: EniIdx) -> bool {
+pub(crate) fn sends(net: &Network, eni: EniIdx) -> bool {
     !(matches!(net.interface(eni).owner, InterfaceOwner::NatGateway(_))
         || net.lb_of_eni(eni).is_some()
         || net.endpoint_of_eni(eni).is_some())
