@@ -40,7 +40,7 @@ pub(crate) fn ip_in_group(net: &Network, rule_vpc: VpcIdx, sg: SgIdx, ip: Ipv4Ad
         .is_some_and(|e| net.interface(e).security_groups.contains(&sg))
 }
 
-fn peer_matches(net: &Network, rule_vpc: VpcIdx, peer: &SgPeer, ip: Ipv4Addr) -> bool {
+pub(crate) fn peer_matches(net: &Network, rule_vpc: VpcIdx, peer: &SgPeer, ip: Ipv4Addr) -> bool {
     match peer {
         SgPeer::Cidr(c) => c.contains(&ip),
         SgPeer::PrefixList(pl) => net.prefix_list(*pl).cidrs.iter().any(|c| c.contains(&ip)),

@@ -15,14 +15,18 @@
 //! tells their addresses apart, which the address cuts then do.
 
 mod bounds;
+mod routes;
 mod scope;
 pub mod space;
 
 pub use scope::{select, Role, Selector};
 
 use std::collections::{BTreeMap, HashMap};
+
+use rustc_hash::FxHashMap;
 use std::fmt;
 use std::net::Ipv4Addr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use vpcnet_model::{
     AnyIdx, EniIdx, InterfaceOwner, Network, RouteTarget, SgIdx, SubnetIdx, TailnetNodeIdx,
@@ -31,8 +35,9 @@ use vpcnet_model::{
 
 use crate::code::Code;
 use crate::eval::{self, is_internet_routable};
-use crate::trace::{trace_with, Component, Endpoint, Query, Trace, TraceOptions};
-use bounds::Bounds;
+use crate::trace::{trace_verdict, Component, Endpoint, Query, Trace, TraceOptions};
+use bounds::{Bounds, Lookup};
+use routes::FirstHops;
 use space::{merge, Span};
 
 /// Endpoints asked about together.
@@ -346,7 +351,7 @@ struct Atom {
     spans: Vec<Span>,
 }
 
-fn atoms(class: &Class, b: &mut Bounds) -> Vec<Atom> {
+fn atoms(class: &Class, b: &mut Bounds, lookup: &Lookup) -> Vec<Atom> {
     match class {
         Class::Interfaces { members, .. } => {
             let mut out: Vec<Atom> = Vec::new();
@@ -373,7 +378,7 @@ fn atoms(class: &Class, b: &mut Bounds) -> Vec<Atom> {
         }
         Class::Internet(spans) | Class::Site(_, spans) => spans
             .iter()
-            .flat_map(|s| b.ip.split(*s))
+            .flat_map(|s| b.split_span(*s, lookup))
             .map(|s| Atom {
                 ip: s.first_addr(),
                 eni: None,
@@ -520,8 +525,8 @@ fn cells(b: &mut Bounds, opts: &ReachOptions) -> Vec<Cell> {
         match p {
             6 | 17 | 132 => {
                 let within = opts.dst_ports.unwrap_or(full);
-                let dports = b.dport.split(within);
-                let sports = b.sport.split(full);
+                let dports = b.dports(p).split(within);
+                let sports = b.sports(p).split(full);
                 for d in &dports {
                     for s in &sports {
                         out.push(Cell {
@@ -591,10 +596,20 @@ struct Solver<'n> {
     net: &'n Network,
     opts: &'n ReachOptions,
     trace_opts: TraceOptions,
+    lookup: Lookup,
+    /// The cuts of the pair of classes being solved: learnt afresh for each pair, so
+    /// that rules one pair consults never multiply the cells of another.
     bounds: Bounds,
-    memo: HashMap<Query, Verdict>,
-    /// Per route table and destination: whether every packet dies on the first route.
+    /// The traces of the pair being solved.
+    memo: FxHashMap<Query, Verdict>,
+    /// Whole destination subnets each route table drops.
+    first: FirstHops,
+    /// Per subnet and destination address: whether every packet dies on the first
+    /// route.
     first_hop: HashMap<(SubnetIdx, Ipv4Addr, Option<EniIdx>), bool>,
+    /// Whether pairs no packet leaves for still get rows (with what stops them).
+    keep_denials: bool,
+    inexact: std::collections::BTreeSet<String>,
     traces: usize,
 }
 
@@ -621,9 +636,13 @@ impl<'n> Solver<'n> {
             trace_opts: TraceOptions {
                 host: opts.host.clone(),
             },
-            bounds: Bounds::base(net),
-            memo: HashMap::new(),
+            lookup: Lookup::new(net),
+            bounds: Bounds::default(),
+            memo: FxHashMap::default(),
+            first: FirstHops::new(net),
             first_hop: HashMap::new(),
+            keep_denials: true,
+            inexact: Default::default(),
             traces: 0,
         }
     }
@@ -633,9 +652,9 @@ impl<'n> Solver<'n> {
         if let Some(v) = self.memo.get(q) {
             return (v.clone(), false);
         }
-        let t: Trace = trace_with(self.net, q, &self.trace_opts);
+        let t: Trace = trace_verdict(self.net, q, &self.trace_opts);
         self.traces += 1;
-        let grew = self.bounds.absorb(self.net, &t.consulted);
+        let grew = self.bounds.absorb(self.net, &t.consulted, &self.lookup);
         let v = Verdict {
             reachable: t.reachable(),
             blocked: t.blocked_by().map(|b| (b.code, b.component.clone())),
@@ -662,9 +681,42 @@ impl<'n> Solver<'n> {
 
     /// Every cell between the atoms of `src` and `dst`, to a fixpoint of the cuts.
     fn solve(&mut self, src: &Class, dst: &Class) -> (Vec<Atom>, Vec<Atom>, Vec<Outcome>) {
+        let pair_dies = self.pair_dies(src, dst);
+        if pair_dies && !self.keep_denials {
+            return (Vec::new(), Vec::new(), Vec::new());
+        }
+        self.bounds = self.lookup.start();
+        self.memo.clear();
+        let out = self.fixpoint(src, dst, pair_dies);
+        self.inexact.extend(self.bounds.inexact.iter().cloned());
+        out
+    }
+
+    /// Whether the first route lookup drops every packet from `src` to `dst`'s
+    /// subnet whatever their addresses and ports.
+    fn pair_dies(&mut self, src: &Class, dst: &Class) -> bool {
+        let (Class::Interfaces { key: s, .. }, Class::Interfaces { key: d, .. }) = (src, dst)
+        else {
+            return false;
+        };
+        if s.special.is_some() || d.public.1 {
+            return false;
+        }
+        let interface = d.special.is_none_or(|e| {
+            self.net.lb_of_eni(e).is_none() && self.net.endpoint_of_eni(e).is_none()
+        });
+        self.first.dies(self.net, s.subnet, d.subnet, interface)
+    }
+
+    fn fixpoint(
+        &mut self,
+        src: &Class,
+        dst: &Class,
+        pair_dies: bool,
+    ) -> (Vec<Atom>, Vec<Atom>, Vec<Outcome>) {
         'again: loop {
-            let src_atoms = atoms(src, &mut self.bounds);
-            let dst_atoms = atoms(dst, &mut self.bounds);
+            let src_atoms = atoms(src, &mut self.bounds, &self.lookup);
+            let dst_atoms = atoms(dst, &mut self.bounds, &self.lookup);
             let cells = cells(&mut self.bounds, self.opts);
             let mut out = Vec::new();
             for (si, sa) in src_atoms.iter().enumerate() {
@@ -691,7 +743,7 @@ impl<'n> Solver<'n> {
                         other => other,
                     };
                     if let Class::Interfaces { key, .. } = src {
-                        if self.dies_first_hop(key, to.0, to.1) {
+                        if pair_dies || self.dies_first_hop(key, to.0, to.1) {
                             // No trace: record one representative denial.
                             let q = query(from, to, &cells[0]);
                             out.push(Outcome {
@@ -847,22 +899,24 @@ pub fn reach(
     }
     Reach {
         rows,
-        inexact: s.bounds.inexact.iter().cloned().collect(),
+        inexact: s.inexact.iter().cloned().collect(),
         traces: s.traces,
     }
 }
 
 /// Rows being merged: source atoms, destination atoms, their outcomes, and what they
 /// let through.
-type Merging<'o> = Vec<(Vec<usize>, Vec<usize>, Vec<&'o Outcome>, String)>;
+type Merging<'o> = Vec<(Vec<usize>, Vec<usize>, Vec<&'o Outcome>, Signature)>;
 
-/// What a set of outcomes lets through, as text to compare.
-fn signature(os: &[&Outcome], named: &[u8]) -> String {
+type Signature = Vec<(Protocols, Vec<Span>, Vec<Span>)>;
+
+/// What a set of outcomes lets through (its flows without their witnesses), to
+/// compare.
+fn signature(os: &[&Outcome], named: &[u8]) -> Signature {
     flows(os, named)
-        .iter()
-        .map(Flow::describe)
-        .collect::<Vec<_>>()
-        .join("; ")
+        .into_iter()
+        .map(|f| (f.protocol, f.dst_ports, f.src_ports))
+        .collect()
 }
 
 /// Rows for one source class and destination class: atoms with the same flows merge.
@@ -884,7 +938,7 @@ fn rows_of(s: &mut Solver, sc: &Class, dc: &Class) -> Vec<Row> {
     for o in &outcomes {
         per.entry((o.dst_atom, o.src_atom)).or_default().push(o);
     }
-    let mut by_dst: Vec<(Vec<usize>, usize, Vec<&Outcome>, String)> = Vec::new();
+    let mut by_dst: Vec<(Vec<usize>, usize, Vec<&Outcome>, Signature)> = Vec::new();
     for ((di, si), os) in per {
         let sig = signature(&os, &named);
         match by_dst.iter_mut().find(|(_, d, _, g)| *d == di && *g == sig) {
@@ -918,9 +972,21 @@ fn rows_of(s: &mut Solver, sc: &Class, dc: &Class) -> Vec<Row> {
                 .copied()
                 .filter(|o| o.src_atom == ss[0] && o.dst_atom == ds[0])
                 .collect();
+            // A table reads the flows only.
+            let group = |c: &Class, atoms: &[&Atom]| {
+                if s.keep_denials {
+                    group_of(s.net, c, atoms)
+                } else {
+                    Group {
+                        label: String::new(),
+                        resources: Vec::new(),
+                        addresses: Vec::new(),
+                    }
+                }
+            };
             Row {
-                source: group_of(s.net, sc, &sa),
-                destination: group_of(s.net, dc, &da),
+                source: group(sc, &sa),
+                destination: group(dc, &da),
                 flows: flows(&first, &named),
                 denials: denials(&os),
             }
@@ -1008,48 +1074,89 @@ pub fn level_places(net: &Network, level: Level, role: Role) -> Vec<NamedPlace> 
     }
 }
 
-/// The all-pairs table at `level`.
+/// The all-pairs table at `level`. Rows are shared out among the machine's cores.
 pub fn matrix(net: &Network, level: Level, opts: &ReachOptions) -> Matrix {
     let sources = level_places(net, level, Role::Source);
     let destinations = level_places(net, level, Role::Destination);
-    let mut s = Solver::new(net, opts);
     let dst_classes: Vec<Vec<Class>> = destinations
         .iter()
         .map(|d| classes(net, &d.place))
         .collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(sources.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut s = Solver::new(net, opts);
+        // A table shows flows only.
+        s.keep_denials = false;
+        let mut cells = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(src) = sources.get(i) else {
+                break;
+            };
+            s.first_hop.clear();
+            cells.extend(matrix_row(&mut s, i, src, &dst_classes));
+        }
+        (cells, s.traces, s.inexact)
+    };
+    let parts: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers).map(|_| scope.spawn(work)).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut m = Matrix {
+        labels: sources.into_iter().map(|p| p.label).collect(),
+        ..Matrix::default()
+    };
+    let mut inexact = std::collections::BTreeSet::new();
+    for (cells, traces, why) in parts {
+        m.cells.extend(cells);
+        m.traces += traces;
+        inexact.extend(why);
+    }
+    m.cells.sort_by_key(|c| (c.from, c.to));
+    m.inexact = inexact.into_iter().collect();
+    m
+}
+
+/// The non-empty cells of row `i`.
+fn matrix_row(
+    s: &mut Solver,
+    i: usize,
+    src: &NamedPlace,
+    dst_classes: &[Vec<Class>],
+) -> Vec<MatrixCell> {
+    let src_classes = classes(s.net, &src.place);
     let mut cells = Vec::new();
-    for (i, src) in sources.iter().enumerate() {
-        let src_classes = classes(net, &src.place);
-        for (j, dcs) in dst_classes.iter().enumerate() {
-            let mut flows: Vec<Flow> = Vec::new();
-            for sc in &src_classes {
-                for dc in dcs {
-                    for row in rows_of(&mut s, sc, dc) {
-                        for f in row.flows {
-                            if !flows.iter().any(|g| {
-                                g.protocol == f.protocol
-                                    && g.dst_ports == f.dst_ports
-                                    && g.src_ports == f.src_ports
-                            }) {
-                                flows.push(f);
-                            }
+    for (j, dcs) in dst_classes.iter().enumerate() {
+        let mut flows: Vec<Flow> = Vec::new();
+        for sc in &src_classes {
+            for dc in dcs {
+                for row in rows_of(s, sc, dc) {
+                    for f in row.flows {
+                        if !flows.iter().any(|g| {
+                            g.protocol == f.protocol
+                                && g.dst_ports == f.dst_ports
+                                && g.src_ports == f.src_ports
+                        }) {
+                            flows.push(f);
                         }
                     }
                 }
             }
-            if !flows.is_empty() {
-                cells.push(MatrixCell {
-                    from: i,
-                    to: j,
-                    flows,
-                });
-            }
+        }
+        if !flows.is_empty() {
+            cells.push(MatrixCell {
+                from: i,
+                to: j,
+                flows,
+            });
         }
     }
-    Matrix {
-        labels: sources.into_iter().map(|p| p.label).collect(),
-        cells,
-        inexact: s.bounds.inexact.iter().cloned().collect(),
-        traces: s.traces,
-    }
+    cells
 }

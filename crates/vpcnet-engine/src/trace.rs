@@ -323,6 +323,8 @@ struct Walk<'n> {
     meshed: bool,
     /// What the walk read that decides packets.
     consulted: Consulted,
+    /// Whether only the verdict is wanted: no hops, no text for people.
+    quiet: bool,
 }
 
 /// What a trace read that decides packets: the rule-holding resources, and whether it
@@ -331,7 +333,23 @@ struct Walk<'n> {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Consulted {
     pub(crate) resources: Vec<AnyIdx>,
+    /// Rule lists judged (security groups and network ACLs), with the direction.
+    pub(crate) lists: Vec<Judged>,
     pub(crate) public_addresses: bool,
+}
+
+/// One rule list a walk judged a packet by: the holder, which list (ingress or
+/// egress), whether the packet was the reply (its destination port is then the
+/// request's source port), and the packet's peer address (the destination going
+/// out, the source coming in) and protocol: only rules for that address and protocol
+/// can tell apart packets that share them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Judged {
+    pub(crate) holder: AnyIdx,
+    pub(crate) egress: bool,
+    pub(crate) reply: bool,
+    pub(crate) peer: Ipv4Addr,
+    pub(crate) protocol: u8,
 }
 
 impl Consulted {
@@ -339,6 +357,11 @@ impl Consulted {
         for r in other.resources {
             if !self.resources.contains(&r) {
                 self.resources.push(r);
+            }
+        }
+        for j in other.lists {
+            if !self.lists.contains(&j) {
+                self.lists.push(j);
             }
         }
         self.public_addresses |= other.public_addresses;
@@ -365,7 +388,33 @@ impl<'n> Walk<'n> {
         }
     }
 
+    /// Notes that the walk judged the packet by one rule list of `holder`.
+    fn judge(&mut self, holder: impl Into<AnyIdx>, egress: bool, pkt: &Packet) {
+        let j = Judged {
+            holder: holder.into(),
+            egress,
+            reply: self.reply,
+            peer: if egress { pkt.dst } else { pkt.src },
+            protocol: pkt.protocol,
+        };
+        if !self.consulted.lists.contains(&j) {
+            self.consulted.lists.push(j);
+        }
+    }
+
+    /// Text for people, unless the walk is quiet.
+    fn text(&self, f: impl FnOnce(&Self) -> String) -> String {
+        if self.quiet {
+            String::new()
+        } else {
+            f(self)
+        }
+    }
+
     fn hop(&mut self, component: Component, action: Action, detail: String, packet: &Packet) {
+        if self.quiet {
+            return;
+        }
         self.hops.push(Hop {
             component,
             action,
@@ -409,6 +458,9 @@ impl<'n> Walk<'n> {
             from,
             to,
         });
+        if self.quiet {
+            return;
+        }
         let what = match kind {
             TranslationKind::Source => "source",
             TranslationKind::Destination => "destination",
@@ -452,6 +504,9 @@ impl<'n> Walk<'n> {
         }
         let dir = if egress { "outbound" } else { "inbound" };
         if self.reply && ct.sg.contains(&eni) {
+            if self.quiet {
+                return Ok(());
+            }
             let first = e
                 .security_groups
                 .first()
@@ -466,9 +521,15 @@ impl<'n> Walk<'n> {
             return Ok(());
         }
         for g in &e.security_groups {
-            self.consult(*g);
+            self.judge(*g, egress, pkt);
         }
         match eval::sg_allows(self.net, eni, egress, pkt) {
+            Some(_) if self.quiet => {
+                if !ct.sg.contains(&eni) {
+                    ct.sg.push(eni);
+                }
+                Ok(())
+            }
             Some((sg, i)) => {
                 let g = self.net.security_group(sg);
                 let rule = if egress { &g.egress[i] } else { &g.ingress[i] };
@@ -492,13 +553,16 @@ impl<'n> Walk<'n> {
                 Ok(())
             }
             None => {
-                let groups: Vec<String> =
-                    e.security_groups.iter().map(|g| self.label(*g)).collect();
                 let comp = e
                     .security_groups
                     .first()
                     .map(|g| res(*g))
                     .unwrap_or(res(eni));
+                if self.quiet {
+                    return Err(self.drop_at(comp, Code::EniSgRulesMismatch, String::new(), pkt));
+                }
+                let groups: Vec<String> =
+                    e.security_groups.iter().map(|g| self.label(*g)).collect();
                 let msg = if groups.is_empty() {
                     format!(
                         "{} has no security group, so no {dir} traffic is allowed",
@@ -534,10 +598,18 @@ impl<'n> Walk<'n> {
         let Some(acl_idx) = self.net.effective_nacl(subnet) else {
             return Ok(());
         };
-        self.consult(acl_idx);
+        self.judge(acl_idx, egress, pkt);
         let acl = self.net.network_acl(acl_idx);
         let dir = if egress { "outbound" } else { "inbound" };
         let entry = eval::nacl_decides(acl, egress, pkt);
+        if self.quiet {
+            return match entry {
+                Some(e) if e.action == RuleAction::Allow => Ok(()),
+                _ => {
+                    Err(self.drop_at(res(acl_idx), Code::SubnetAclRestriction, String::new(), pkt))
+                }
+            };
+        }
         let what = match entry {
             Some(e) => format!(
                 "rule {} {} {}{} {} {}",
@@ -700,9 +772,9 @@ impl<'n> Walk<'n> {
                 return Err(self.drop_at(res(rt_idx), Code::TailscaleNoReturnRoute, msg, pkt));
             }
         }
-        let target = self.target_label(&route.target);
+        let target = self.text(|w| w.target_label(&route.target));
         let via_list = match &route.destination {
-            RouteDest::PrefixList(pl) => format!(" (prefix list {})", self.label(*pl)),
+            RouteDest::PrefixList(pl) => self.text(|w| format!(" (prefix list {})", w.label(*pl))),
             _ => String::new(),
         };
         if !route.active {
@@ -712,10 +784,14 @@ impl<'n> Walk<'n> {
             );
             return Err(self.drop_at(res(rt_idx), Code::BadStateRoute, msg, pkt));
         }
-        let route_detail = format!(
-            "{cidr}{via_list} -> {target} (subnet {})",
-            self.label(subnet)
-        );
+        let route_detail = if self.quiet {
+            String::new()
+        } else {
+            format!(
+                "{cidr}{via_list} -> {target} (subnet {})",
+                self.label(subnet)
+            )
+        };
         // Where the packet goes next, and whether it leaves the subnet.
         let next: Pos = match &route.target {
             RouteTarget::Local => {
@@ -984,13 +1060,8 @@ impl<'n> Walk<'n> {
                     }
                 }
             }
-            let who = self.eni_label(eni);
-            self.hop(
-                res(eni),
-                Action::Deliver,
-                format!("to {who} at {}", pkt.dst),
-                pkt,
-            );
+            let detail = self.text(|w| format!("to {} at {}", w.eni_label(eni), pkt.dst));
+            self.hop(res(eni), Action::Deliver, detail, pkt);
             return Ok(None);
         }
         // An appliance: forward by its declared role.
@@ -1615,6 +1686,16 @@ pub fn trace(net: &Network, q: &Query) -> Trace {
 
 /// [`trace`], with what a packet header does not say (the request's host name).
 pub fn trace_with(net: &Network, q: &Query, opts: &TraceOptions) -> Trace {
+    walk(net, q, opts, false)
+}
+
+/// [`trace_with`] for its verdict and what it consulted only: no hops are kept and no
+/// text is written (the symbolic engine's unit of work).
+pub(crate) fn trace_verdict(net: &Network, q: &Query, opts: &TraceOptions) -> Trace {
+    walk(net, q, opts, true)
+}
+
+fn walk(net: &Network, q: &Query, opts: &TraceOptions, quiet: bool) -> Trace {
     let pkt = Packet {
         src: q.from.ip(),
         dst: q.to_ip,
@@ -1633,13 +1714,14 @@ pub fn trace_with(net: &Network, q: &Query, opts: &TraceOptions) -> Trace {
         host: opts.host.as_deref(),
         meshed: false,
         consulted: Consulted::default(),
+        quiet,
     };
     let start = match q.from {
         Endpoint::Interface { eni, .. } => {
             fwd.hop(
                 res(eni),
                 Action::Send,
-                format!("from {}", fwd.eni_label(eni)),
+                fwd.text(|w| format!("from {}", w.eni_label(eni))),
                 &pkt,
             );
             Pos::Send(eni)
@@ -1715,6 +1797,7 @@ pub fn trace_with(net: &Network, q: &Query, opts: &TraceOptions) -> Trace {
         host: opts.host.as_deref(),
         meshed: false,
         consulted: Consulted::default(),
+        quiet,
     };
     let reply = delivered.reply();
     let start = match end {
@@ -1722,7 +1805,7 @@ pub fn trace_with(net: &Network, q: &Query, opts: &TraceOptions) -> Trace {
             back.hop(
                 res(eni),
                 Action::Send,
-                format!("reply from {}", back.eni_label(eni)),
+                back.text(|w| format!("reply from {}", w.eni_label(eni))),
                 &reply,
             );
             Pos::Send(eni)

@@ -87,7 +87,8 @@ impl Cuts {
         grew
     }
 
-    fn sorted(&mut self) -> &[u32] {
+    /// The cut points, ascending.
+    pub fn points(&mut self) -> &[u32] {
         if self.dirty || (self.sorted.is_empty() && !self.starts.is_empty()) {
             self.sorted = self.starts.iter().copied().collect();
             self.dirty = false;
@@ -97,12 +98,12 @@ impl Cuts {
 
     /// The index of the span `v` falls in (equal indices: no cut between them).
     pub fn class_of(&mut self, v: u32) -> usize {
-        self.sorted().partition_point(|s| *s <= v)
+        self.points().partition_point(|s| *s <= v)
     }
 
     /// `within` cut at every point: the spans, in order.
     pub fn split(&mut self, within: Span) -> Vec<Span> {
-        let sorted = self.sorted();
+        let sorted = self.points();
         let from = sorted.partition_point(|s| *s <= within.lo);
         let mut out = Vec::new();
         let mut lo = within.lo;

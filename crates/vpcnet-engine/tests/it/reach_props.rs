@@ -483,7 +483,7 @@ fn engine_agrees_with_the_tracer_on_generated_networks() {
     let cases: u64 = std::env::var("REACH_PROPS_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(24);
+        .unwrap_or(1000);
     let mut packets = 0;
     for seed in 0..cases {
         let (net, mut rng) = generated(seed);
