@@ -42,7 +42,7 @@ fn the_example_loads_cleanly() {
             net.hosted_zones().len(),
             net.flow_logs().len(),
         ),
-        (3, 7, 12, 2, 2, 2)
+        (3, 9, 13, 2, 2, 2)
     );
     assert_eq!(
         net.by_id("pcx-0535aabbb2629e915").map(|i| i.kind()),

@@ -69,8 +69,11 @@ fn example_intents_hold() {
             PASS  only-from  shared services accept only the Tailscale router subnet and the dev VPC
             PASS  isolated   the private services subnet is isolated from the internet
             PASS  reachable  orchestrator-dev reaches SonarQube
+            PASS  isolated   the database tier is isolated from the internet
+            PASS  only-from  the database tier accepts only SonarQube
+            PASS  reachable  SonarQube reaches its database
 
-            3 passed, 0 failed
+            6 passed, 0 failed
         "#]],
     );
 }
@@ -210,4 +213,60 @@ fn intents_flag_and_no_intents() {
     let o = vpcnet(&["verify", "example:cross-vpc"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no intents"));
+}
+
+/// The database tier's intents are checked, not only written: a group opened to every
+/// address lets the services subnet's other hosts in, and `only-from` names the tier.
+#[test]
+fn db_tier_open_to_everyone_fails_only_from() {
+    let example = vpcnet(&["example", "cross-vpc"]);
+    assert!(example.status.success());
+    let text = String::from_utf8(example.stdout).unwrap();
+    let scoped = "{protocol: tcp, ports: 5432, sg: sonarqube-sg, description: SonarQube}";
+    assert_eq!(
+        text.matches(scoped).count(),
+        1,
+        "the example's db group changed"
+    );
+    let open = text.replace(scoped, "{protocol: tcp, ports: 5432, cidr: 0.0.0.0/0}");
+    let net = temp_file("db-open.yaml", &open);
+    let o = vpcnet(&["verify", net.to_str().unwrap(), INTENTS]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    // Still no way in from the internet; SonarQube still gets through.
+    for line in [
+        "PASS  isolated   the database tier is isolated from the internet\n",
+        "FAIL  only-from  the database tier accepts only SonarQube\n",
+        "PASS  reachable  SonarQube reaches its database\n",
+        "5 passed, 1 failed\n",
+    ] {
+        assert!(out.contains(line), "lacks `{line}`:\n{out}");
+    }
+    // The services subnet's other hosts, which the db ACL admits, get in: each is a
+    // violation against the db subnet, and one of them is the counterexample.
+    for host in ["vault-sg (sg-vault-sg)", "authentik-sg (sg-authentik-sg)"] {
+        assert!(out.contains(host), "lacks `{host}`:\n{out}");
+    }
+    assert!(
+        out.contains("-> subnet shared-db-a (subnet-shared-db-a)"),
+        "{out}"
+    );
+    let packet = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("counterexample: "))
+        .unwrap_or_else(|| panic!("no counterexample:\n{out}"));
+    assert!(packet.ends_with(" -> 10.0.20.10:5432"), "{packet}");
+    assert!(
+        packet.starts_with("tcp 10.0.10.20:") || packet.starts_with("tcp 10.0.10.30:"),
+        "{packet}"
+    );
+    assert!(
+        out.contains("-> sonarqube-db (10.0.20.10) tcp/5432"),
+        "{out}"
+    );
+    assert!(
+        out.contains("inbound allowed by rule #1: tcp port 5432 from 0.0.0.0/0"),
+        "{out}"
+    );
 }
