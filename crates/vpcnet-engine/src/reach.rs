@@ -37,7 +37,9 @@ use crate::code::Code;
 use crate::eval::{self, is_internet_routable};
 use crate::trace::{trace_verdict, Component, Endpoint, Query, Trace, TraceOptions};
 use bounds::{Bounds, Lookup};
-use routes::FirstHops;
+use std::rc::Rc;
+
+use routes::{Fate, FirstHops};
 use space::{merge, Span};
 
 /// Endpoints asked about together.
@@ -695,17 +697,12 @@ impl<'n> Solver<'n> {
     /// Whether the first route lookup drops every packet from `src` to `dst`'s
     /// subnet whatever their addresses and ports.
     fn pair_dies(&mut self, src: &Class, dst: &Class) -> bool {
-        let (Class::Interfaces { key: s, .. }, Class::Interfaces { key: d, .. }) = (src, dst)
+        let (Class::Interfaces { key: s, .. }, Some((subnet, interface))) =
+            (src, whole_subnet(self.net, dst))
         else {
             return false;
         };
-        if s.special.is_some() || d.public.1 {
-            return false;
-        }
-        let interface = d.special.is_none_or(|e| {
-            self.net.lb_of_eni(e).is_none() && self.net.endpoint_of_eni(e).is_none()
-        });
-        self.first.dies(self.net, s.subnet, d.subnet, interface)
+        s.special.is_none() && self.first.dies(self.net, s.subnet, subnet, interface)
     }
 
     fn fixpoint(
@@ -778,6 +775,22 @@ impl<'n> Solver<'n> {
             return (src_atoms, dst_atoms, out);
         }
     }
+}
+
+/// The subnet of a destination class whose members are all addresses of their own
+/// interfaces in it, and whether they are for an interface (not a load balancer or
+/// endpoint that hands the connection on).
+fn whole_subnet(net: &Network, dst: &Class) -> Option<(SubnetIdx, bool)> {
+    let Class::Interfaces { key: d, .. } = dst else {
+        return None;
+    };
+    if d.public.1 {
+        return None;
+    }
+    let interface = d
+        .special
+        .is_none_or(|e| net.lb_of_eni(e).is_none() && net.endpoint_of_eni(e).is_none());
+    Some((d.subnet, interface))
 }
 
 /// Whether a packet for `dst` from `subnet` dies at its first route lookup (following
@@ -1078,9 +1091,17 @@ pub fn level_places(net: &Network, level: Level, role: Role) -> Vec<NamedPlace> 
 pub fn matrix(net: &Network, level: Level, opts: &ReachOptions) -> Matrix {
     let sources = level_places(net, level, Role::Source);
     let destinations = level_places(net, level, Role::Destination);
-    let dst_classes: Vec<Vec<Class>> = destinations
+    let dst_classes: Vec<Vec<Column>> = destinations
         .iter()
-        .map(|d| classes(net, &d.place))
+        .map(|d| {
+            classes(net, &d.place)
+                .into_iter()
+                .map(|c| {
+                    let w = whole_subnet(net, &c);
+                    (c, w)
+                })
+                .collect()
+        })
         .collect();
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -1124,19 +1145,47 @@ pub fn matrix(net: &Network, level: Level, opts: &ReachOptions) -> Matrix {
     m
 }
 
+/// A destination class of a table, with its subnet when the class is its own
+/// interfaces in one subnet (see [`whole_subnet`]).
+type Column = (Class, Option<(SubnetIdx, bool)>);
+
 /// The non-empty cells of row `i`.
 fn matrix_row(
     s: &mut Solver,
     i: usize,
     src: &NamedPlace,
-    dst_classes: &[Vec<Class>],
+    dst_classes: &[Vec<Column>],
 ) -> Vec<MatrixCell> {
     let src_classes = classes(s.net, &src.place);
+    // Per source class, the fate of every subnet at its first route lookup: most
+    // pairs of a large network die there, and are skipped without a look.
+    let tables: Vec<Option<Option<Rc<Vec<Fate>>>>> = src_classes
+        .iter()
+        .map(|sc| match sc {
+            Class::Interfaces { key, .. } if key.special.is_none() => {
+                Some(s.first.table_of(s.net, key.subnet))
+            }
+            _ => None,
+        })
+        .collect();
     let mut cells = Vec::new();
     for (j, dcs) in dst_classes.iter().enumerate() {
         let mut flows: Vec<Flow> = Vec::new();
-        for sc in &src_classes {
-            for dc in dcs {
+        for (sc, table) in src_classes.iter().zip(&tables) {
+            for (dc, whole) in dcs {
+                if let (Some(table), Some((subnet, interface))) = (table, whole) {
+                    let dies = match table {
+                        None => true,
+                        Some(t) => match t[subnet.index()] {
+                            Fate::Lives => false,
+                            Fate::Dies => true,
+                            Fate::DiesForInterface => *interface,
+                        },
+                    };
+                    if dies {
+                        continue;
+                    }
+                }
                 for row in rows_of(s, sc, dc) {
                     for f in row.flows {
                         if !flows.iter().any(|g| {

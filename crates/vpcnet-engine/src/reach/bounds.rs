@@ -68,15 +68,20 @@ impl Lookup {
             }
         }
         base.full_spans();
-        let mut span_cuts = Cuts::default();
+        let mut span_cuts: Vec<u32> = Vec::new();
+        let mut cut = |c: Ipv4Net| {
+            let span = Span::of_net(c);
+            span_cuts.push(span.lo);
+            span_cuts.extend(span.hi.checked_add(1));
+        };
         for v in net.vpcs() {
-            for c in &v.cidrs {
-                span_cuts.add(Span::of_net(*c));
-            }
+            v.cidrs.iter().for_each(|c| cut(*c));
         }
         for s in net.subnets() {
-            span_cuts.add(Span::of_net(s.cidr));
+            cut(s.cidr);
         }
+        span_cuts.sort_unstable();
+        span_cuts.dedup();
         let private: Vec<Span> = NOT_INTERNET
             .iter()
             .map(|n| Span::of_net(n.parse().expect("a valid prefix")))
@@ -103,7 +108,7 @@ impl Lookup {
         public.dedup();
         Lookup {
             base,
-            span_cuts: span_cuts.points().to_vec(),
+            span_cuts,
             public,
             members,
         }

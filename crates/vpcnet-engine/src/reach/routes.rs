@@ -5,10 +5,13 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use vpcnet_model::{tailnet_range, Network, RouteTableIdx, RouteTarget, SubnetIdx, VpcIdx};
+use vpcnet_model::{
+    tailnet_range, Network, PeeringStatus, RouteTableIdx, RouteTarget, SubnetIdx, VpcIdx,
+};
 
 use super::bounds::NOT_INTERNET;
 use super::space::Span;
+use crate::eval;
 
 /// What the first route lookup does to every address of a subnet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,7 +33,14 @@ pub(crate) struct FirstHops {
     /// out: the tracer treats it apart).
     private: Vec<Span>,
     tables: HashMap<RouteTableIdx, Rc<Vec<Fate>>>,
+    /// Fates asked one by one, before a table is worth computing whole.
+    single: HashMap<(RouteTableIdx, SubnetIdx), Fate>,
+    /// Per table: how many fates were asked one by one.
+    asked: HashMap<RouteTableIdx, usize>,
 }
+
+/// How many single fates of one table before the whole table is computed.
+const WHOLE_AFTER: usize = 64;
 
 impl FirstHops {
     pub(crate) fn new(net: &Network) -> FirstHops {
@@ -52,6 +62,8 @@ impl FirstHops {
             order: order.into(),
             private,
             tables: HashMap::new(),
+            single: HashMap::new(),
+            asked: HashMap::new(),
         }
     }
 
@@ -69,11 +81,56 @@ impl FirstHops {
         let Some(rt) = net.effective_route_table(from) else {
             return true;
         };
-        match self.fates(net, rt, 2)[to.index()] {
+        match self.fate(net, rt, to, 2) {
             Fate::Lives => false,
             Fate::Dies => true,
             Fate::DiesForInterface => interface,
         }
+    }
+
+    /// The fate of `to` in table `rt`: from the whole table once it is computed or
+    /// asked often, else on its own.
+    fn fate(&mut self, net: &Network, rt: RouteTableIdx, to: SubnetIdx, depth: u8) -> Fate {
+        if let Some(f) = self.tables.get(&rt) {
+            return f[to.index()];
+        }
+        let asked = self.asked.entry(rt).or_default();
+        *asked += 1;
+        if *asked > WHOLE_AFTER {
+            return self.fates(net, rt, depth)[to.index()];
+        }
+        if let Some(f) = self.single.get(&(rt, to)) {
+            return *f;
+        }
+        let f = self.compute_one(net, rt, to, depth);
+        self.single.insert((rt, to), f);
+        f
+    }
+
+    fn compute_one(&mut self, net: &Network, rt: RouteTableIdx, to: SubnetIdx, depth: u8) -> Fate {
+        let table = net.route_table(rt);
+        let cidr = net.subnet(to).cidr;
+        let span = Span::of_net(cidr);
+        // A route that decides only part of the subnet.
+        let mixed = table.routes.iter().any(|r| {
+            net.route_cidrs(r).any(|(c, _)| {
+                c.prefix_len() > cidr.prefix_len() && span.contains(u32::from(c.network()))
+            })
+        });
+        if mixed {
+            return Fate::Lives;
+        }
+        match eval::lookup(net, table, cidr.network()) {
+            None => Fate::Dies,
+            Some((route, _)) => self.target_fate(net, &route.target, table.vpc, span, to, depth),
+        }
+    }
+
+    /// The fate of every subnet from `from`'s route table (`None`: `from` has no
+    /// route table, and every packet dies).
+    pub(crate) fn table_of(&mut self, net: &Network, from: SubnetIdx) -> Option<Rc<Vec<Fate>>> {
+        let rt = net.effective_route_table(from)?;
+        Some(self.fates(net, rt, 2))
     }
 
     fn fates(&mut self, net: &Network, rt: RouteTableIdx, depth: u8) -> Rc<Vec<Fate>> {
@@ -174,11 +231,22 @@ impl FirstHops {
             {
                 Fate::Dies
             }
+            // A peering delivers only to its other side's own addresses.
+            RouteTarget::Peering(p) => {
+                let peering = net.peering(*p);
+                if peering.status != PeeringStatus::Active {
+                    Fate::Dies
+                } else if peering.other_side(vpc) != Some(net.vpc_of_subnet(subnet)) {
+                    Fate::DiesForInterface
+                } else {
+                    Fate::Lives
+                }
+            }
             RouteTarget::NatGateway(nat) if depth > 0 => {
                 let eni = net.nat_gateway(*nat).eni;
                 match net.effective_route_table(net.interface(eni).subnet) {
                     None => Fate::Dies,
-                    Some(next) => self.fates(net, next, depth - 1)[subnet.index()],
+                    Some(next) => self.fate(net, next, subnet, depth - 1),
                 }
             }
             _ => Fate::Lives,

@@ -6,7 +6,6 @@
 //! header space in which no box tells two packets of one cell apart. That partition is
 //! what the symbolic engine walks (see `reach`).
 
-use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
@@ -70,39 +69,42 @@ pub fn merge(mut spans: Vec<Span>) -> Vec<Span> {
 /// dimension's first value always starts one.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Cuts {
-    starts: BTreeSet<u32>,
-    /// The sorted starts, rebuilt when asked for after a change.
-    sorted: Vec<u32>,
-    dirty: bool,
+    /// The starts, ascending (a handful per question: a sorted vector beats a tree).
+    starts: Vec<u32>,
 }
 
 impl Cuts {
+    fn insert(&mut self, v: u32) -> bool {
+        match self.starts.binary_search(&v) {
+            Ok(_) => false,
+            Err(at) => {
+                self.starts.insert(at, v);
+                true
+            }
+        }
+    }
+
     /// Adds the bounds of `span`; returns whether anything was new.
     pub fn add(&mut self, span: Span) -> bool {
-        let mut grew = self.starts.insert(span.lo);
+        let mut grew = self.insert(span.lo);
         if let Some(next) = span.hi.checked_add(1) {
-            grew |= self.starts.insert(next);
+            grew |= self.insert(next);
         }
-        self.dirty |= grew;
         grew
     }
 
     /// The cut points, ascending.
-    pub fn points(&mut self) -> &[u32] {
-        if self.dirty || (self.sorted.is_empty() && !self.starts.is_empty()) {
-            self.sorted = self.starts.iter().copied().collect();
-            self.dirty = false;
-        }
-        &self.sorted
+    pub fn points(&self) -> &[u32] {
+        &self.starts
     }
 
     /// The index of the span `v` falls in (equal indices: no cut between them).
-    pub fn class_of(&mut self, v: u32) -> usize {
+    pub fn class_of(&self, v: u32) -> usize {
         self.points().partition_point(|s| *s <= v)
     }
 
     /// `within` cut at every point: the spans, in order.
-    pub fn split(&mut self, within: Span) -> Vec<Span> {
+    pub fn split(&self, within: Span) -> Vec<Span> {
         let sorted = self.points();
         let from = sorted.partition_point(|s| *s <= within.lo);
         let mut out = Vec::new();
