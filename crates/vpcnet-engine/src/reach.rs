@@ -381,11 +381,13 @@ fn atoms(class: &Class, b: &mut Bounds, lookup: &Lookup) -> Vec<Atom> {
         Class::Internet(spans) | Class::Site(_, spans) => spans
             .iter()
             .flat_map(|s| b.split_span(*s, lookup))
-            .map(|s| Atom {
-                ip: s.first_addr(),
-                eni: None,
-                members: Vec::new(),
-                spans: vec![s],
+            .filter_map(|s| {
+                Some(Atom {
+                    ip: Ipv4Addr::from(lookup.host_in(s)?),
+                    eni: None,
+                    members: Vec::new(),
+                    spans: vec![s],
+                })
             })
             .collect(),
         Class::Node(_) => vec![Atom {

@@ -327,15 +327,15 @@ struct Walk<'n> {
     quiet: bool,
 }
 
-/// What a trace read that decides packets: the rule-holding resources, and whether it
-/// looked an address up among the public addresses. A packet that differs from the
-/// traced one only where none of these rules tells them apart takes the same path.
+/// What a trace read that decides packets: the rule-holding resources and the rule
+/// lists it judged by. A packet that differs from the traced one only where none of
+/// these rules tells them apart takes the same path. (Public addresses are looked up
+/// too, but the symbolic engine never takes one for an internet host.)
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Consulted {
     pub(crate) resources: Vec<AnyIdx>,
     /// Rule lists judged (security groups and network ACLs), with the direction.
     pub(crate) lists: Vec<Judged>,
-    pub(crate) public_addresses: bool,
 }
 
 /// One rule list a walk judged a packet by: the holder, which list (ingress or
@@ -364,7 +364,6 @@ impl Consulted {
                 self.lists.push(j);
             }
         }
-        self.public_addresses |= other.public_addresses;
     }
 }
 
@@ -1180,7 +1179,6 @@ impl<'n> Walk<'n> {
 
     fn internet(&mut self, pkt: &mut Packet) -> Step<Option<Pos>> {
         let net = self.net;
-        self.consulted.public_addresses = true;
         if let Some((eni, private)) = net.eni_by_public_ip(pkt.dst) {
             let vpc = net.vpc_of_eni(eni);
             let Some(g) = net.igw_of(vpc) else {

@@ -44,6 +44,7 @@ pub(crate) struct Lookup {
     span_cuts: Vec<u32>,
     /// Every public address mapped onto an interface, sorted.
     public: Vec<u32>,
+
     /// Per security group: its members' addresses that some span could hold
     /// (outside the private ranges, or inside a VPN site's CIDRs).
     members: HashMap<SgIdx, Vec<u32>>,
@@ -114,6 +115,21 @@ impl Lookup {
         }
     }
 
+    /// The first address of `span` that is not one of the network's public
+    /// addresses (`None`: the span holds nothing else).
+    pub(crate) fn host_in(&self, span: Span) -> Option<u32> {
+        let mut at = self.public.partition_point(|p| *p < span.lo);
+        let mut v = span.lo;
+        while self.public.get(at) == Some(&v) {
+            if v == span.hi {
+                return None;
+            }
+            v += 1;
+            at += 1;
+        }
+        Some(v)
+    }
+
     /// Fresh cuts for one pair of classes.
     pub(crate) fn start(&self) -> Bounds {
         self.base.clone()
@@ -137,7 +153,6 @@ pub(crate) struct Bounds {
     pub(crate) protocols: BTreeSet<u8>,
     seen: FxHashSet<AnyIdx>,
     judged: FxHashSet<Judged>,
-    public_seen: bool,
     /// Why the answer may not be exact (a policy that cannot state its bounds).
     pub(crate) inexact: BTreeSet<String>,
 }
@@ -167,8 +182,9 @@ impl Bounds {
     }
 
     /// `within` cut at every point that may tell its addresses apart: the cuts
-    /// learnt, VPC and subnet boundaries, security group members and, once a trace
-    /// looked among them, the public addresses.
+    /// learnt, VPC and subnet boundaries and security group members. The network's
+    /// own public addresses are not internet hosts (a packet from or to one is its
+    /// interface's): they cut nothing, and no representative is one of them.
     pub(crate) fn split_span(&mut self, within: Span, lookup: &Lookup) -> Vec<Span> {
         let mut points: Vec<u32> = Vec::new();
         let mut take = |sorted: &[u32]| {
@@ -178,12 +194,6 @@ impl Bounds {
         take(self.ip.points());
         take(self.span_ip.points());
         take(&lookup.span_cuts);
-        if self.public_seen {
-            for a in &lookup.public {
-                // A public address is its own class: cut before and after it.
-                take(&[*a, a.saturating_add(1)]);
-            }
-        }
         points.sort_unstable();
         points.dedup();
         let mut out = Vec::with_capacity(points.len() + 1);
@@ -254,10 +264,6 @@ impl Bounds {
             if self.judged.insert(*j) {
                 grew |= self.list(net, *j, lookup);
             }
-        }
-        if c.public_addresses && !self.public_seen {
-            self.public_seen = true;
-            grew |= !lookup.public.is_empty();
         }
         grew
     }
