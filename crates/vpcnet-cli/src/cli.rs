@@ -331,20 +331,27 @@ pub(crate) enum DiffFormat {
 
 #[derive(Debug, Args)]
 pub(crate) struct DiffArgs {
-    /// The network before (a file, directory or `example:NAME`), or a Terraform plan
-    /// alone (its prior state against its planned values).
+    /// The network before (a spec, an AWS snapshot directory, Terraform JSON or
+    /// `example:NAME`), or a Terraform plan alone (`terraform show -json plan.out`:
+    /// its prior state against its planned values).
     #[arg(value_name = "BEFORE")]
     pub(crate) before: String,
-    /// The network after.
+    /// The network after (a Terraform plan here, or as BEFORE, stands for its planned
+    /// values).
     #[arg(value_name = "AFTER")]
     pub(crate) after: Option<String>,
-    /// Compare at this granularity.
+    /// Compare at this granularity (the internet is always one more group).
     #[arg(long, value_enum, default_value_t = MatrixLevel::Subnet)]
     pub(crate) level: MatrixLevel,
     /// Output format (`markdown` for a pull-request comment).
     #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
     pub(crate) format: DiffFormat,
-    /// Exit 1 when connectivity changes.
+    /// Exit 1 when connectivity is gained or lost (without it, 0 whatever changed;
+    /// 2 is always bad input).
     #[arg(long)]
     pub(crate) exit_code: bool,
+    /// Leave out what the internet can open and what can open the internet: much
+    /// faster on large networks, blind to exposure.
+    #[arg(long)]
+    pub(crate) no_internet: bool,
 }

@@ -13,6 +13,7 @@
 
 pub mod check;
 mod code;
+pub mod diff;
 mod dns;
 mod eval;
 mod packet;

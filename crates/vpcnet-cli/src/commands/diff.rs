@@ -1,9 +1,765 @@
-//! `vpcnet diff`.
+//! `vpcnet diff`: connectivity a change gains and loses, as text, JSON or a Markdown
+//! pull-request comment.
+//!
+//! Two inputs are the network before and the network after (a Terraform plan among
+//! them stands for its planned values); a Terraform plan alone (`terraform show -json
+//! plan.out`) is both, its `prior_state` against its `planned_values`, each read by
+//! `vpcnet-terraform` exactly as `--before` and the default read them for every other
+//! command.
 
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
-use crate::cli::DiffArgs;
+use ipnet::Ipv4Net;
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Serialize};
+use vpcnet_engine::diff::{diff_with, Cause, Diff, Internet, PairChange, Presence, INTERNET};
+use vpcnet_engine::reach::space::{merge, Span};
+use vpcnet_engine::reach::{internet_spans, spans_text, Flow, Level, Protocols, ReachOptions};
+use vpcnet_model::{InterfaceOwner, Network};
 
-pub(crate) fn run(_args: &DiffArgs) -> anyhow::Result<ExitCode> {
-    Err(crate::BadInput("`vpcnet diff` is not available in this build".to_owned()).into())
+use crate::cli::{DiffArgs, DiffFormat, MatrixLevel};
+use crate::input::{self, Loaded};
+use crate::BadInput;
+
+/// The version of the JSON below; a field removed or changed in meaning bumps it.
+const FORMAT_VERSION: &str = "1.0";
+
+/// GitHub refuses comments longer than 65536 characters; rows stop before that.
+const MARKDOWN_BUDGET: usize = 60_000;
+
+// ---------------------------------------------------------------------------------
+// JSON: the wire types, a promise to scripts.
+
+#[derive(Serialize)]
+struct WireDiff {
+    format_version: &'static str,
+    /// `subnet` or `security-group`.
+    level: &'static str,
+    before: WireInput,
+    after: WireInput,
+    /// Whether some connectivity is gained or lost.
+    changed: bool,
+    gained: Vec<WireChange>,
+    lost: Vec<WireChange>,
+    unchanged_pairs: usize,
+    inexact: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct WireInput {
+    input: String,
+    /// For a Terraform plan: `prior_state` or `planned_values`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct WireGroup {
+    /// The group's id, or `internet`.
+    id: String,
+    label: String,
+    /// `both`, `added` (after the change only) or `removed` (before it only).
+    presence: &'static str,
+    /// For the internet: the addresses concerned, as CIDRs; empty for a group.
+    addresses: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct WireFlow {
+    protocol: String,
+    /// Destination ports (TCP/UDP/SCTP) or ICMP types and codes, as text; empty for
+    /// other protocols.
+    ports: String,
+    /// Source ports (TCP/UDP/SCTP), as text.
+    src_ports: Option<String>,
+    description: String,
+    /// One packet of the flow, in the network where it gets through.
+    witness: WirePacket,
+}
+
+#[derive(Serialize)]
+struct WirePacket {
+    src: String,
+    dst: String,
+    protocol: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    src_port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dst_port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    icmp_type: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    icmp_code: Option<u8>,
+}
+
+#[derive(Serialize)]
+struct WireCause {
+    /// The resource's id (as `component` in `trace`).
+    component: String,
+    #[serde(rename = "type")]
+    kind: String,
+    name: Option<String>,
+    code: String,
+    message: String,
+    /// Whether the resource differs between the two networks.
+    changed: bool,
+}
+
+#[derive(Serialize)]
+struct WireChange {
+    source: WireGroup,
+    destination: WireGroup,
+    flows: Vec<WireFlow>,
+    causes: Vec<WireCause>,
+}
+
+fn presence(p: Presence) -> &'static str {
+    match p {
+        Presence::Both => "both",
+        Presence::Added => "added",
+        Presence::Removed => "removed",
+    }
+}
+
+fn protocol_name(p: &Protocols) -> String {
+    match p {
+        Protocols::One(n) => vpcnet_model::Protocol::Number(*n).to_string(),
+        Protocols::Others(_) => "other".to_owned(),
+    }
+}
+
+fn wire_flow(f: &Flow) -> WireFlow {
+    let ported = matches!(f.protocol, Protocols::One(6 | 17 | 132));
+    let typed = matches!(f.protocol, Protocols::One(1 | 58));
+    let description = f.describe();
+    let ports = if ported {
+        spans_text(&f.dst_ports, 65535, "all")
+    } else if typed {
+        let proto = f.protocol.to_string();
+        description
+            .strip_prefix(&format!("{proto} "))
+            .unwrap_or_default()
+            .to_owned()
+    } else {
+        String::new()
+    };
+    let q = &f.witness;
+    let icmp = matches!(q.protocol, 1 | 58);
+    let with_ports = matches!(q.protocol, 6 | 17 | 132);
+    WireFlow {
+        protocol: protocol_name(&f.protocol),
+        ports,
+        src_ports: ported.then(|| spans_text(&f.src_ports, 65535, "all")),
+        description,
+        witness: WirePacket {
+            src: q.from.ip().to_string(),
+            dst: q.to_ip.to_string(),
+            protocol: q.protocol,
+            src_port: with_ports.then_some(q.src_port),
+            dst_port: with_ports.then_some(q.dst_port),
+            icmp_type: icmp.then_some(q.icmp_type),
+            icmp_code: icmp.then_some(q.icmp_code),
+        },
+    }
+}
+
+fn wire_group(label: &str, id: &str, p: Presence, internet: &[Span], own: &Public) -> WireGroup {
+    WireGroup {
+        id: id.to_owned(),
+        label: if id == INTERNET {
+            internet_text(internet, own)
+        } else {
+            label.to_owned()
+        },
+        presence: presence(p),
+        addresses: if id == INTERNET {
+            cidrs(internet).iter().map(cidr_text).collect()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+fn wire_change(c: &PairChange, own: &Public) -> WireChange {
+    WireChange {
+        source: wire_group(&c.from, &c.from_id, c.from_presence, &c.internet, own),
+        destination: wire_group(&c.to, &c.to_id, c.to_presence, &c.internet, own),
+        flows: c.flows.iter().map(wire_flow).collect(),
+        causes: c
+            .causes
+            .iter()
+            .map(|k| WireCause {
+                component: k.resource.clone(),
+                kind: k.kind.clone(),
+                name: k.name.clone(),
+                code: k.code.clone(),
+                message: k.message.clone(),
+                changed: k.changed,
+            })
+            .collect(),
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Internet addresses for people.
+
+/// The fewest CIDRs that cover `spans` exactly.
+fn cidrs(spans: &[Span]) -> Vec<Ipv4Net> {
+    let mut out = Vec::new();
+    for s in spans {
+        let mut lo = u64::from(s.lo);
+        let hi = u64::from(s.hi);
+        while lo <= hi {
+            // The largest block aligned at `lo` that fits.
+            let mut len = 32u8;
+            while len > 0 {
+                let size = 1u64 << (32 - (len - 1));
+                if lo % size != 0 || lo + size - 1 > hi {
+                    break;
+                }
+                len -= 1;
+            }
+            let addr = Ipv4Addr::from(u32::try_from(lo).unwrap_or(u32::MAX));
+            if let Ok(net) = Ipv4Net::new(addr, len) {
+                out.push(net);
+            }
+            lo += 1u64 << (32 - len);
+        }
+    }
+    out
+}
+
+/// `10.0.0.0/8`, or an address alone for a `/32`.
+fn cidr_text(n: &Ipv4Net) -> String {
+    if n.prefix_len() == 32 {
+        n.addr().to_string()
+    } else {
+        n.to_string()
+    }
+}
+
+/// `a` minus `b`, both merged and sorted.
+fn minus(a: &[Span], b: &[Span]) -> Vec<Span> {
+    let mut out = Vec::new();
+    for s in a {
+        let mut lo = u64::from(s.lo);
+        let hi = u64::from(s.hi);
+        for t in b {
+            if u64::from(t.hi) < lo || u64::from(t.lo) > hi {
+                continue;
+            }
+            if u64::from(t.lo) > lo {
+                out.push((lo, u64::from(t.lo) - 1));
+            }
+            lo = u64::from(t.hi) + 1;
+        }
+        if lo <= hi {
+            out.push((lo, hi));
+        }
+    }
+    out.into_iter()
+        .filter_map(|(lo, hi)| {
+            Some(Span {
+                lo: u32::try_from(lo).ok()?,
+                hi: u32::try_from(hi).ok()?,
+            })
+        })
+        .collect()
+}
+
+/// At most this many CIDRs are listed in a label.
+const LISTED: usize = 6;
+
+fn listed(nets: &[Ipv4Net]) -> String {
+    let mut parts: Vec<String> = nets.iter().take(LISTED).map(cidr_text).collect();
+    if nets.len() > LISTED {
+        parts.push(format!("{} more", nets.len() - LISTED));
+    }
+    parts.join(", ")
+}
+
+/// The public addresses of the networks' own interfaces, and what each belongs to.
+#[derive(Default)]
+struct Public {
+    spans: Vec<Span>,
+    names: BTreeMap<u32, String>,
+}
+
+impl Public {
+    fn of(nets: &[&Network]) -> Public {
+        let mut names = BTreeMap::new();
+        for net in nets {
+            for iface in net.interfaces() {
+                let owner = match iface.owner {
+                    InterfaceOwner::Instance(i) => net.instance(i).meta.label(),
+                    InterfaceOwner::NatGateway(n) => net.nat_gateway(n).meta.label(),
+                    _ => iface.meta.label(),
+                };
+                for p in iface.private_ips.iter().filter_map(|p| p.public) {
+                    names.entry(u32::from(p)).or_insert_with(|| owner.clone());
+                }
+            }
+        }
+        Public {
+            spans: merge(names.keys().map(|a| Span::one(*a)).collect()),
+            names,
+        }
+    }
+}
+
+/// `internet`, `internet 198.51.100.0/24`, or `internet except 198.51.100.0/24`,
+/// whichever is shorter; the public address of one of the networks' own interfaces
+/// is named with what it belongs to. A set without such addresses is told against
+/// the internet without them.
+fn internet_text(addrs: &[Span], own: &Public) -> String {
+    if let [one] = addrs {
+        if one.lo == one.hi {
+            if let Some(name) = own.names.get(&one.lo) {
+                return format!("{INTERNET} {} (public IP of {name})", one.first_addr());
+            }
+        }
+    }
+    let mut all = internet_spans();
+    if minus(addrs, &own.spans) == addrs {
+        all = minus(&all, &own.spans);
+    }
+    let outside = minus(&all, addrs);
+    if outside.is_empty() {
+        return INTERNET.to_owned();
+    }
+    let inside = cidrs(addrs);
+    let outside = cidrs(&outside);
+    if outside.len() < inside.len() {
+        format!("{INTERNET} except {}", listed(&outside))
+    } else {
+        format!("{INTERNET} {}", listed(&inside))
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Text and Markdown.
+
+/// A group for people, with a note when it is on one side only.
+fn end_text(c: &PairChange, source: bool, own: &Public) -> String {
+    let (label, id, p) = if source {
+        (&c.from, &c.from_id, c.from_presence)
+    } else {
+        (&c.to, &c.to_id, c.to_presence)
+    };
+    let label = if id == INTERNET {
+        internet_text(&c.internet, own)
+    } else {
+        label.clone()
+    };
+    match p {
+        Presence::Both => label,
+        Presence::Added => format!("{label} (new)"),
+        Presence::Removed => format!("{label} (removed)"),
+    }
+}
+
+/// How a cause relates to the change: `changed`, `is new`, `is removed`, or for what
+/// stops the packets on the side where they do not get through, whether it changed,
+/// that side, and its code.
+fn cause_role(c: &Cause, gained: bool) -> (String, Option<&str>) {
+    match c.code.as_str() {
+        "RESOURCE_ADDED" => ("is new".to_owned(), None),
+        "RESOURCE_REMOVED" => ("is removed".to_owned(), None),
+        "RESOURCE_CHANGED" => ("changed".to_owned(), None),
+        code => {
+            let state = if c.changed { "changed" } else { "unchanged" };
+            let side = if gained {
+                "stopped them before"
+            } else {
+                "stops them now"
+            };
+            (format!("{state}; {side}:"), Some(code))
+        }
+    }
+}
+
+fn cause_text(c: &Cause, gained: bool) -> String {
+    let name = match &c.name {
+        Some(n) if *n != c.resource => format!("{} {n} ({})", c.kind, c.resource),
+        _ => format!("{} {}", c.kind, c.resource),
+    };
+    match cause_role(c, gained) {
+        (role, Some(code)) => format!("{name} {role} {code}"),
+        (role, None) => format!("{name} {role}"),
+    }
+}
+
+fn text(d: &Diff, level: &str, own: &Public) -> String {
+    let mut out = String::new();
+    for (title, sign, changes, gained) in [
+        ("gained", '+', &d.gained, true),
+        ("lost", '-', &d.lost, false),
+    ] {
+        if changes.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{title}:");
+        for c in changes {
+            let _ = writeln!(
+                out,
+                "  {sign} {} -> {}: {}",
+                end_text(c, true, own),
+                end_text(c, false, own),
+                c.flow_texts().join("; ")
+            );
+            for k in &c.causes {
+                let _ = writeln!(out, "      because {}", cause_text(k, gained));
+                if !k.code.starts_with("RESOURCE_") {
+                    let _ = writeln!(out, "        {}", k.message);
+                }
+            }
+        }
+    }
+    for i in &d.inexact {
+        let _ = writeln!(out, "note: {i}");
+    }
+    let _ = writeln!(
+        out,
+        "{} gained, {} lost, {} pair(s) of {level}s unchanged",
+        d.gained.len(),
+        d.lost.len(),
+        d.unchanged_pairs
+    );
+    out
+}
+
+/// Text in a Markdown table cell: nothing in it is markup.
+fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' | '|' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// An id as code in a table cell.
+fn md_code(s: &str) -> String {
+    let s = s.replace('|', "\\|").replace(['\n', '\r'], " ");
+    if s.contains('`') {
+        format!("`` {s} ``")
+    } else {
+        format!("`{s}`")
+    }
+}
+
+/// A group in a table cell: `name` `id`, with a note when on one side only.
+fn md_end(c: &PairChange, source: bool, own: &Public) -> String {
+    let (label, id, p) = if source {
+        (&c.from, &c.from_id, c.from_presence)
+    } else {
+        (&c.to, &c.to_id, c.to_presence)
+    };
+    let text = if id == INTERNET {
+        md(&internet_text(&c.internet, own))
+    } else {
+        match label.strip_suffix(&format!(" ({id})")) {
+            Some(name) => format!("{} {}", md(name), md_code(id)),
+            None => md_code(id),
+        }
+    };
+    match p {
+        Presence::Both => text,
+        Presence::Added => format!("{text} (new)"),
+        Presence::Removed => format!("{text} (removed)"),
+    }
+}
+
+fn md_cause(c: &Cause, gained: bool) -> String {
+    let name = match &c.name {
+        Some(n) if *n != c.resource => format!("{} {}", md(n), md_code(&c.resource)),
+        _ => md_code(&c.resource),
+    };
+    let (role, code) = cause_role(c, gained);
+    let mut out = format!("{} {name} {}", md(&c.kind), md(&role));
+    if let Some(code) = code {
+        out.push(' ');
+        out.push_str(&md_code(code));
+    }
+    out
+}
+
+fn markdown(d: &Diff, level: &str, own: &Public) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "### Network connectivity\n");
+    if d.is_empty() {
+        let _ = writeln!(
+            out,
+            "No connectivity gained or lost ({} pair(s) of {level}s unchanged).",
+            d.unchanged_pairs
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "**{} gained, {} lost** ({} pair(s) of {level}s unchanged).\n",
+            d.gained.len(),
+            d.lost.len(),
+            d.unchanged_pairs
+        );
+    }
+    let mut left_out = 0;
+    for (title, changes, gained) in [("Gained", &d.gained, true), ("Lost", &d.lost, false)] {
+        if changes.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "#### {title}\n");
+        let _ = writeln!(out, "| From | To | Flows | Because |");
+        let _ = writeln!(out, "| --- | --- | --- | --- |");
+        for c in changes {
+            let causes: Vec<String> = c.causes.iter().map(|k| md_cause(k, gained)).collect();
+            let row = format!(
+                "| {} | {} | {} | {} |\n",
+                md_end(c, true, own),
+                md_end(c, false, own),
+                md(&c.flow_texts().join("; ")),
+                causes.join("<br>")
+            );
+            if out.len() + row.len() > MARKDOWN_BUDGET {
+                left_out += 1;
+                continue;
+            }
+            out.push_str(&row);
+        }
+        out.push('\n');
+    }
+    if left_out > 0 {
+        let _ = writeln!(
+            out,
+            "{left_out} more change(s) left out to keep this comment short: `vpcnet diff` lists them all.\n"
+        );
+    }
+    for i in &d.inexact {
+        let _ = writeln!(out, "> note: {}\n", md(i));
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------
+// Inputs.
+
+fn load(path: &str, before: bool, what: &str) -> anyhow::Result<Loaded> {
+    let loaded = input::load(&[path.to_owned()], before)?;
+    if loaded.errors() > 0 {
+        eprint!("{}", input::render_diagnostics(&loaded));
+        return Err(BadInput(format!("`{path}` ({what}) has errors; fix them first")).into());
+    }
+    Ok(loaded)
+}
+
+/// The top-level keys that make `terraform show -json` output a plan; the values are
+/// skipped, not built.
+#[derive(Deserialize)]
+struct PlanKeys {
+    planned_values: Option<IgnoredAny>,
+    prior_state: Option<IgnoredAny>,
+    resource_changes: Option<IgnoredAny>,
+}
+
+/// Whether `path` is a Terraform plan; `false` for anything unreadable (loading it
+/// says why).
+fn is_plan(path: &str) -> bool {
+    if path.starts_with("example:") || std::path::Path::new(path).is_dir() {
+        return false;
+    }
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    vpcnet_terraform::is_terraform_json(text)
+        && serde_json::from_str::<PlanKeys>(text).is_ok_and(|k| k.is_plan())
+}
+
+impl PlanKeys {
+    fn is_plan(&self) -> bool {
+        self.planned_values.is_some()
+            || self.prior_state.is_some()
+            || self.resource_changes.is_some()
+    }
+}
+
+/// Checks that `path` alone is a Terraform plan, with a clear error when it is not.
+fn check_plan(path: &str) -> anyhow::Result<()> {
+    let alone = |what: &str| {
+        BadInput(format!(
+            "`{path}` is {what}: give the network before and the network after (`vpcnet diff BEFORE AFTER`), or a Terraform plan alone (`terraform show -json plan.out`)"
+        ))
+    };
+    if path.starts_with("example:") || std::path::Path::new(path).is_dir() {
+        return Err(alone("not a Terraform plan").into());
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| BadInput(format!("cannot read `{path}`: {e}")))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if !vpcnet_terraform::is_terraform_json(text) {
+        return Err(alone("not a Terraform plan").into());
+    }
+    let keys: PlanKeys =
+        serde_json::from_str(text).map_err(|e| BadInput(format!("`{path}` is not JSON: {e}")))?;
+    if !keys.is_plan() {
+        return Err(alone("a Terraform state, not a plan").into());
+    }
+    Ok(())
+}
+
+pub(crate) fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
+    let ((before, before_in), (after, after_in)) = match &args.after {
+        Some(after) => (
+            (
+                load(&args.before, false, "the network before")?,
+                WireInput {
+                    input: args.before.clone(),
+                    plan: is_plan(&args.before).then_some("planned_values"),
+                },
+            ),
+            (
+                load(after, false, "the network after")?,
+                WireInput {
+                    input: after.clone(),
+                    plan: is_plan(after).then_some("planned_values"),
+                },
+            ),
+        ),
+        None => {
+            check_plan(&args.before)?;
+            (
+                (
+                    load(&args.before, true, "the plan's prior state")?,
+                    WireInput {
+                        input: args.before.clone(),
+                        plan: Some("prior_state"),
+                    },
+                ),
+                (
+                    load(&args.before, false, "the plan's planned values")?,
+                    WireInput {
+                        input: args.before.clone(),
+                        plan: Some("planned_values"),
+                    },
+                ),
+            )
+        }
+    };
+    let (level, name, people) = match args.level {
+        MatrixLevel::Subnet => (Level::Subnet, "subnet", "subnet"),
+        MatrixLevel::Sg => (Level::SecurityGroup, "security-group", "security group"),
+    };
+    let internet = if args.no_internet {
+        Internet::Skipped
+    } else {
+        Internet::Compared
+    };
+    let d = diff_with(
+        &before.network,
+        &after.network,
+        level,
+        &ReachOptions::default(),
+        internet,
+    );
+    let own = Public::of(&[&before.network, &after.network]);
+    let out = match args.format {
+        DiffFormat::Text => text(&d, people, &own),
+        DiffFormat::Markdown => markdown(&d, people, &own),
+        DiffFormat::Json => {
+            let w = WireDiff {
+                format_version: FORMAT_VERSION,
+                level: name,
+                before: before_in,
+                after: after_in,
+                changed: !d.is_empty(),
+                gained: d.gained.iter().map(|c| wire_change(c, &own)).collect(),
+                lost: d.lost.iter().map(|c| wire_change(c, &own)).collect(),
+                unchanged_pairs: d.unchanged_pairs,
+                inexact: d.inexact.clone(),
+            };
+            serde_json::to_string_pretty(&w)? + "\n"
+        }
+    };
+    crate::emit(&out)?;
+    Ok(if args.exit_code && !d.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(lo: [u8; 4], hi: [u8; 4]) -> Span {
+        Span {
+            lo: u32::from(Ipv4Addr::from(lo)),
+            hi: u32::from(Ipv4Addr::from(hi)),
+        }
+    }
+
+    #[test]
+    fn cidrs_cover_spans_exactly() {
+        let texts =
+            |spans: &[Span]| -> Vec<String> { cidrs(spans).iter().map(cidr_text).collect() };
+        assert_eq!(
+            texts(&[span([0, 0, 0, 0], [255, 255, 255, 255])]),
+            ["0.0.0.0/0"]
+        );
+        assert_eq!(
+            texts(&[span([10, 0, 0, 1], [10, 0, 0, 6])]),
+            ["10.0.0.1", "10.0.0.2/31", "10.0.0.4/31", "10.0.0.6"]
+        );
+        assert_eq!(
+            texts(&[span([198, 51, 100, 0], [198, 51, 100, 255])]),
+            ["198.51.100.0/24"]
+        );
+    }
+
+    #[test]
+    fn internet_text_names_the_shorter_side() {
+        let all = internet_spans();
+        let none = Public::default();
+        assert_eq!(internet_text(&all, &none), "internet");
+        let office = [span([198, 51, 100, 0], [198, 51, 100, 255])];
+        assert_eq!(internet_text(&office, &none), "internet 198.51.100.0/24");
+        assert_eq!(
+            internet_text(&minus(&all, &office), &none),
+            "internet except 198.51.100.0/24"
+        );
+        // The networks' own public addresses are not left out of "the internet".
+        let bastion = span([203, 0, 113, 50], [203, 0, 113, 50]);
+        let own = Public {
+            spans: vec![bastion],
+            names: BTreeMap::from([(bastion.lo, "bastion (i-1)".to_owned())]),
+        };
+        let others = minus(&minus(&all, &office), &own.spans);
+        assert_eq!(
+            internet_text(&others, &own),
+            "internet except 198.51.100.0/24"
+        );
+        assert_eq!(
+            internet_text(&[bastion], &own),
+            "internet 203.0.113.50 (public IP of bastion (i-1))"
+        );
+    }
+
+    #[test]
+    fn markdown_cells_hold_no_markup() {
+        assert_eq!(md("a|b <x> *y*_z_"), "a\\|b &lt;x&gt; \\*y\\*\\_z\\_");
+        assert_eq!(md_code("sg-1"), "`sg-1`");
+        assert_eq!(md_code("a`b|c"), "`` a`b\\|c ``");
+    }
 }

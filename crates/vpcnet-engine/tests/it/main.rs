@@ -1,6 +1,7 @@
 //! Integration tests of the engine: one binary, a module per topic.
 
 mod check;
+mod diff;
 mod dns;
 mod endpoints;
 mod generated;
