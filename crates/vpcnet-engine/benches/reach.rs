@@ -36,9 +36,9 @@ fn build(spec: &Spec) -> Network {
     b.finish().0
 }
 
-/// The first instance with a security group of the `nth` VPC: (interface id, its
-/// security group's name).
-fn destination(spec: &Spec, net: &Network, nth: usize) -> (String, String) {
+/// The first instance with a security group of the `nth` VPC (`private`: and without
+/// a public address): (interface id, its security group's name).
+fn destination(spec: &Spec, net: &Network, nth: usize, private: bool) -> (String, String) {
     let vpc = spec
         .vpcs
         .iter()
@@ -52,7 +52,12 @@ fn destination(spec: &Spec, net: &Network, nth: usize) -> (String, String) {
         .instances
         .iter()
         .find_map(|i| match i {
-            Lenient::Ok(i) if i.security_groups.as_ref().is_some_and(|g| !g.is_empty()) => Some(i),
+            Lenient::Ok(i)
+                if i.security_groups.as_ref().is_some_and(|g| !g.is_empty())
+                    && !(private && i.public_ip.is_some()) =>
+            {
+                Some(i)
+            }
             _ => None,
         })
         .expect("an instance with a security group");
@@ -104,9 +109,9 @@ fn reach_benches(c: &mut Criterion) {
         net.subnets().len(),
         net.security_groups().len()
     );
-    let (id, sg) = destination(&spec, &net, 0);
+    let (id, sg) = destination(&spec, &net, 0, false);
     // A spoke's instance without a public address: what most questions ask about.
-    let (spoke_id, _) = destination(&spec, &net, 1);
+    let (spoke_id, _) = destination(&spec, &net, 1, true);
     let to_spoke = select(
         &net,
         &Selector::Resource(spoke_id.clone()),

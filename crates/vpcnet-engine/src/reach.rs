@@ -899,24 +899,97 @@ pub fn reach(
 ) -> Reach {
     let mut s = Solver::new(net, opts);
     let mut rows = Vec::new();
-    let dst_classes: Vec<Vec<Class>> = destinations
+    let dst_classes: Vec<Class> = destinations
         .iter()
-        .map(|d| classes(net, &d.place))
+        .flat_map(|d| classes(net, &d.place))
         .collect();
+    // Interfaces whose first route drops a destination class, per destination class
+    // and source VPC: one row each, however many classes they are.
+    let mut unrouted: BTreeMap<(usize, VpcIdx), Vec<Class>> = BTreeMap::new();
     for src in sources {
         for sc in classes(net, &src.place) {
-            for dcs in &dst_classes {
-                for dc in dcs {
-                    rows.extend(rows_of(&mut s, &sc, dc));
+            for (k, dc) in dst_classes.iter().enumerate() {
+                if let Class::Interfaces { key, .. } = &sc {
+                    if s.pair_dies(&sc, dc) {
+                        let vpc = net.vpc_of_subnet(key.subnet);
+                        unrouted.entry((k, vpc)).or_default().push(sc.clone());
+                        continue;
+                    }
                 }
+                rows.extend(rows_of(&mut s, &sc, dc));
             }
         }
+    }
+    for ((k, vpc), scs) in unrouted {
+        rows.extend(unrouted_row(&mut s, vpc, &scs, &dst_classes[k]));
     }
     Reach {
         rows,
         inexact: s.inexact.iter().cloned().collect(),
         traces: s.traces,
     }
+}
+
+/// One row for interfaces of `vpc` whose first route drops every packet for `dc`,
+/// with what stops one of them (traced once).
+fn unrouted_row(s: &mut Solver, vpc: VpcIdx, scs: &[Class], dc: &Class) -> Option<Row> {
+    let mut resources = Vec::new();
+    let mut spans = Vec::new();
+    let mut from = None;
+    for sc in scs {
+        if let Class::Interfaces { members, .. } = sc {
+            for &(e, ip) in members {
+                resources.push(AnyIdx::Interface(e));
+                spans.push(Span::one(u32::from(ip)));
+                from.get_or_insert(Endpoint::Interface { eni: e, ip });
+            }
+        }
+    }
+    resources.sort_unstable();
+    resources.dedup();
+    let mut b = s.lookup.start();
+    let dst_atoms = atoms(dc, &mut b, &s.lookup);
+    let da: Vec<&Atom> = dst_atoms.iter().collect();
+    let to = destination_of(s.net, dc, dst_atoms.first()?)?;
+    let protocol = s
+        .opts
+        .protocols
+        .as_ref()
+        .and_then(|p| p.first().copied())
+        .unwrap_or(6);
+    let port = s.opts.dst_ports.map_or(443, |p| p.lo);
+    let cell = Cell {
+        protocol,
+        others: false,
+        sport: Span::one(49152),
+        dport: Span::one(port),
+    };
+    let witness = query(from?, to, &cell);
+    let t = trace_verdict(s.net, &witness, &s.trace_opts);
+    s.traces += 1;
+    let (code, component) = match t.blocked_by() {
+        Some(b) => (b.code, b.component.clone()),
+        None => (Code::NoRouteToDestination, Component::Internet),
+    };
+    let n = resources.len();
+    Some(Row {
+        source: Group {
+            label: format!(
+                "{n} interface{} of VPC {} whose route tables have no way there",
+                if n == 1 { "" } else { "s" },
+                s.net.vpc(vpc).meta.label()
+            ),
+            resources,
+            addresses: merge(spans),
+        },
+        destination: group_of(s.net, dc, &da),
+        flows: Vec::new(),
+        denials: vec![Denial {
+            code,
+            component,
+            witness,
+        }],
+    })
 }
 
 /// Rows being merged: source atoms, destination atoms, their outcomes, and what they
