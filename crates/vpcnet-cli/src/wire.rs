@@ -2,8 +2,9 @@
 //! explicitly from the engine's values. Field names here are a promise to scripts.
 
 use serde::Serialize;
+use vpcnet_engine::reach::{spans_text, Flow, Protocols};
 use vpcnet_engine::{
-    Action, Blocked, Component, Hop, Packet, Path, Resolution, Trace, TranslationKind,
+    Action, Blocked, Component, Hop, Packet, Path, Query, Resolution, Trace, TranslationKind,
 };
 use vpcnet_model::{Diagnostic, Network};
 
@@ -38,6 +39,19 @@ pub(crate) fn component(net: &Network, c: &Component) -> WireComponent {
     }
 }
 
+/// A component for people: `internet`, or its type and label (`instance sonarqube
+/// (i-sonarqube)` with a Name tag, `transit-gateway tgw-1` without).
+pub(crate) fn component_label(net: &Network, c: &Component) -> String {
+    let w = component(net, c);
+    match (c, w.name) {
+        (Component::Internet, _) => w.component,
+        (_, Some(name)) if name != w.component => {
+            format!("{} {name} ({})", w.kind, w.component)
+        }
+        _ => format!("{} {}", w.kind, w.component),
+    }
+}
+
 #[derive(Serialize)]
 pub(crate) struct WirePacket {
     src: String,
@@ -53,6 +67,8 @@ pub(crate) struct WirePacket {
     icmp_code: Option<u8>,
 }
 
+/// A packet as `trace` and `diff` write it: ports for TCP, UDP and SCTP, type and
+/// code for ICMP.
 fn packet(p: &Packet) -> WirePacket {
     WirePacket {
         src: p.src.to_string(),
@@ -62,6 +78,90 @@ fn packet(p: &Packet) -> WirePacket {
         dst_port: p.has_ports().then_some(p.dst_port),
         icmp_type: p.is_icmp().then_some(p.icmp_type),
         icmp_code: p.is_icmp().then_some(p.icmp_code),
+    }
+}
+
+/// The packet a query sends.
+fn query_packet(q: &Query) -> Packet {
+    Packet {
+        src: q.from.ip(),
+        dst: q.to_ip,
+        protocol: q.protocol,
+        src_port: q.src_port,
+        dst_port: q.dst_port,
+        icmp_type: q.icmp_type,
+        icmp_code: q.icmp_code,
+    }
+}
+
+/// A packet as `reach` writes it: both ports whatever the protocol, no ICMP fields.
+fn packet_with_ports(q: &Query) -> WirePacket {
+    WirePacket {
+        src: q.from.ip().to_string(),
+        dst: q.to_ip.to_string(),
+        protocol: q.protocol,
+        src_port: Some(q.src_port),
+        dst_port: Some(q.dst_port),
+        icmp_type: None,
+        icmp_code: None,
+    }
+}
+
+/// The packets of one protocol that get through, with one of them.
+#[derive(Serialize)]
+pub(crate) struct WireFlow {
+    protocol: String,
+    /// Destination ports (TCP/UDP/SCTP) or, in `diff`, ICMP types and codes, as text;
+    /// empty for other protocols.
+    ports: String,
+    /// Source ports (TCP/UDP/SCTP), as text.
+    src_ports: Option<String>,
+    description: String,
+    /// One packet of the flow, in the network where it gets through.
+    witness: WirePacket,
+}
+
+/// How a command writes a flow; each is a promise of its own.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FlowShape {
+    /// `reach`: `ports` empty for ICMP; the witness with both ports, no ICMP fields.
+    Reach,
+    /// `diff`: ICMP types and codes in `ports`; the witness as in a trace.
+    Diff,
+}
+
+/// `tcp`, `udp`, `icmp`…, the protocol number, or `other` for the rest.
+fn flow_protocol(p: &Protocols) -> String {
+    match p {
+        Protocols::One(n) => vpcnet_model::Protocol::Number(*n).to_string(),
+        Protocols::Others(_) => "other".to_owned(),
+    }
+}
+
+pub(crate) fn flow(f: &Flow, shape: FlowShape) -> WireFlow {
+    let ported = matches!(f.protocol, Protocols::One(6 | 17 | 132));
+    let typed = shape == FlowShape::Diff && matches!(f.protocol, Protocols::One(1 | 58));
+    let description = f.describe();
+    let ports = if ported {
+        spans_text(&f.dst_ports, 65535, "all")
+    } else if typed {
+        let proto = f.protocol.to_string();
+        description
+            .strip_prefix(&format!("{proto} "))
+            .unwrap_or_default()
+            .to_owned()
+    } else {
+        String::new()
+    };
+    WireFlow {
+        protocol: flow_protocol(&f.protocol),
+        ports,
+        src_ports: ported.then(|| spans_text(&f.src_ports, 65535, "all")),
+        description,
+        witness: match shape {
+            FlowShape::Reach => packet_with_ports(&f.witness),
+            FlowShape::Diff => packet(&query_packet(&f.witness)),
+        },
     }
 }
 

@@ -17,11 +17,12 @@ use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use vpcnet_engine::diff::{diff_with, Cause, Diff, Internet, PairChange, Presence, INTERNET};
 use vpcnet_engine::reach::space::{merge, Span};
-use vpcnet_engine::reach::{internet_spans, spans_text, Flow, Level, Protocols, ReachOptions};
+use vpcnet_engine::reach::{internet_spans, Level, ReachOptions};
 use vpcnet_model::{InterfaceOwner, Network};
 
 use crate::cli::{DiffArgs, DiffFormat, MatrixLevel};
 use crate::input::{self, Loaded};
+use crate::wire::{self, FlowShape, WireFlow};
 use crate::BadInput;
 
 /// The version of the JSON below; a field removed or changed in meaning bumps it.
@@ -68,34 +69,6 @@ struct WireGroup {
 }
 
 #[derive(Serialize)]
-struct WireFlow {
-    protocol: String,
-    /// Destination ports (TCP/UDP/SCTP) or ICMP types and codes, as text; empty for
-    /// other protocols.
-    ports: String,
-    /// Source ports (TCP/UDP/SCTP), as text.
-    src_ports: Option<String>,
-    description: String,
-    /// One packet of the flow, in the network where it gets through.
-    witness: WirePacket,
-}
-
-#[derive(Serialize)]
-struct WirePacket {
-    src: String,
-    dst: String,
-    protocol: u8,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    src_port: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    dst_port: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    icmp_type: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    icmp_code: Option<u8>,
-}
-
-#[derive(Serialize)]
 struct WireCause {
     /// The resource's id (as `component` in `trace`).
     component: String,
@@ -124,48 +97,6 @@ fn presence(p: Presence) -> &'static str {
     }
 }
 
-fn protocol_name(p: &Protocols) -> String {
-    match p {
-        Protocols::One(n) => vpcnet_model::Protocol::Number(*n).to_string(),
-        Protocols::Others(_) => "other".to_owned(),
-    }
-}
-
-fn wire_flow(f: &Flow) -> WireFlow {
-    let ported = matches!(f.protocol, Protocols::One(6 | 17 | 132));
-    let typed = matches!(f.protocol, Protocols::One(1 | 58));
-    let description = f.describe();
-    let ports = if ported {
-        spans_text(&f.dst_ports, 65535, "all")
-    } else if typed {
-        let proto = f.protocol.to_string();
-        description
-            .strip_prefix(&format!("{proto} "))
-            .unwrap_or_default()
-            .to_owned()
-    } else {
-        String::new()
-    };
-    let q = &f.witness;
-    let icmp = matches!(q.protocol, 1 | 58);
-    let with_ports = matches!(q.protocol, 6 | 17 | 132);
-    WireFlow {
-        protocol: protocol_name(&f.protocol),
-        ports,
-        src_ports: ported.then(|| spans_text(&f.src_ports, 65535, "all")),
-        description,
-        witness: WirePacket {
-            src: q.from.ip().to_string(),
-            dst: q.to_ip.to_string(),
-            protocol: q.protocol,
-            src_port: with_ports.then_some(q.src_port),
-            dst_port: with_ports.then_some(q.dst_port),
-            icmp_type: icmp.then_some(q.icmp_type),
-            icmp_code: icmp.then_some(q.icmp_code),
-        },
-    }
-}
-
 fn wire_group(label: &str, id: &str, p: Presence, internet: &[Span], own: &Public) -> WireGroup {
     WireGroup {
         id: id.to_owned(),
@@ -187,7 +118,11 @@ fn wire_change(c: &PairChange, own: &Public) -> WireChange {
     WireChange {
         source: wire_group(&c.from, &c.from_id, c.from_presence, &c.internet, own),
         destination: wire_group(&c.to, &c.to_id, c.to_presence, &c.internet, own),
-        flows: c.flows.iter().map(wire_flow).collect(),
+        flows: c
+            .flows
+            .iter()
+            .map(|f| wire::flow(f, FlowShape::Diff))
+            .collect(),
         causes: c
             .causes
             .iter()

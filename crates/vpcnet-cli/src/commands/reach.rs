@@ -7,15 +7,15 @@ use std::process::ExitCode;
 use serde::Serialize;
 use vpcnet_engine::reach::space::Span;
 use vpcnet_engine::reach::{
-    addresses_text, level_places, matrix, reach, select, spans_text, Flow, Level, Matrix,
-    NamedPlace, Protocols, Reach, ReachOptions, Role, Row, Selector,
+    addresses_text, level_places, matrix, reach, select, Flow, Level, Matrix, NamedPlace, Reach,
+    ReachOptions, Role, Row, Selector,
 };
-use vpcnet_engine::Component;
 use vpcnet_model::Network;
 
 use crate::cli::{MatrixLevel, ReachArgs, ReachFormat};
 use crate::commands::trace::parse_protocol;
 use crate::input;
+use crate::wire::{self, FlowShape, WireFlow};
 use crate::BadInput;
 
 /// `443` or `8000-8100`.
@@ -37,26 +37,6 @@ pub(crate) fn parse_ports(text: &str) -> Result<Span, BadInput> {
         lo: u32::from(lo),
         hi: u32::from(hi),
     })
-}
-
-#[derive(Serialize)]
-struct WireFlow {
-    protocol: String,
-    /// Destination ports (TCP/UDP), or ICMP types and codes as text.
-    ports: String,
-    /// Source ports (TCP/UDP) that work.
-    src_ports: Option<String>,
-    description: String,
-    witness: WirePacket,
-}
-
-#[derive(Serialize)]
-struct WirePacket {
-    src: String,
-    dst: String,
-    protocol: u8,
-    src_port: u16,
-    dst_port: u16,
 }
 
 #[derive(Serialize)]
@@ -89,47 +69,11 @@ struct WireReach {
     inexact: Vec<String>,
 }
 
-fn protocol_name(p: &Protocols) -> String {
-    match p {
-        Protocols::One(n) => vpcnet_model::Protocol::Number(*n).to_string(),
-        Protocols::Others(_) => "other".to_owned(),
-    }
-}
-
 fn span_text(s: &Span) -> String {
     if s.lo == s.hi {
         Span::first_addr(s).to_string()
     } else {
         format!("{}-{}", s.first_addr(), std::net::Ipv4Addr::from(s.hi))
-    }
-}
-
-fn wire_flow(f: &Flow) -> WireFlow {
-    let ported = matches!(f.protocol, Protocols::One(6 | 17 | 132));
-    WireFlow {
-        protocol: protocol_name(&f.protocol),
-        ports: if ported {
-            spans_text(&f.dst_ports, 65535, "all")
-        } else {
-            String::new()
-        },
-        src_ports: ported.then(|| spans_text(&f.src_ports, 65535, "all")),
-        description: f.describe(),
-        witness: WirePacket {
-            src: f.witness.from.ip().to_string(),
-            dst: f.witness.to_ip.to_string(),
-            protocol: f.witness.protocol,
-            src_port: f.witness.src_port,
-            dst_port: f.witness.dst_port,
-        },
-    }
-}
-
-fn component_text(net: &Network, c: &Component) -> String {
-    match c {
-        Component::Resource(idx) => format!("{} {}", idx.kind(), net.meta(*idx).label()),
-        Component::Internet => "internet".to_owned(),
-        Component::External { kind, id } => format!("{kind} {id}"),
     }
 }
 
@@ -150,13 +94,17 @@ fn wire_row(net: &Network, r: &Row) -> WireRow {
         source: wire_group(net, &r.source),
         destination: wire_group(net, &r.destination),
         reachable: !r.flows.is_empty(),
-        flows: r.flows.iter().map(wire_flow).collect(),
+        flows: r
+            .flows
+            .iter()
+            .map(|f| wire::flow(f, FlowShape::Reach))
+            .collect(),
         blocked_by: r
             .denials
             .iter()
             .map(|d| WireDenial {
                 code: d.code.to_string(),
-                component: component_text(net, &d.component),
+                component: wire::component_label(net, &d.component),
             })
             .collect(),
     }
@@ -195,7 +143,7 @@ fn text_report(net: &Network, question: &str, r: &Reach, all: bool) -> String {
                 let why: Vec<String> = row
                     .denials
                     .iter()
-                    .map(|d| format!("{} at {}", d.code, component_text(net, &d.component)))
+                    .map(|d| format!("{} at {}", d.code, wire::component_label(net, &d.component)))
                     .collect();
                 let _ = writeln!(
                     out,
@@ -336,7 +284,11 @@ pub(crate) fn run(args: &ReachArgs) -> anyhow::Result<ExitCode> {
                         .map(|c| WireCell {
                             from: m.labels[c.from].clone(),
                             to: m.labels[c.to].clone(),
-                            flows: c.flows.iter().map(wire_flow).collect(),
+                            flows: c
+                                .flows
+                                .iter()
+                                .map(|f| wire::flow(f, FlowShape::Reach))
+                                .collect(),
                         })
                         .collect(),
                     traces: m.traces,

@@ -1,33 +1,9 @@
 //! The `vpcnet` binary as users and scripts meet it: the JSON contract, exit statuses,
 //! messages for bad input.
 
-use std::process::{Command, Output};
-
 use serde_json::Value;
 
-fn vpcnet(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vpcnet"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("vpcnet-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
+use crate::support::{stderr, stdout, temp_file, vpcnet};
 
 fn trace_json(args: &[&str]) -> (Value, i32) {
     let mut all = vec!["trace", "example:cross-vpc", "--format", "json"];
@@ -197,10 +173,11 @@ fn bad_endpoints_and_inputs_exit_2_with_a_reason() {
         stderr(&o)
     );
     let bad = temp_file(
+        "cli",
         "broken.yaml",
         "vpcs:\n  - name: a\n    cidr: [10.0.0.0/16\n",
     );
-    let o = vpcnet(&["check", bad.to_str().unwrap()]);
+    let o = vpcnet(&["check", &bad]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("broken.yaml:"), "{}", stderr(&o));
     let o = vpcnet(&[
@@ -225,8 +202,8 @@ fn check_exits_1_on_errors_and_locates_them() {
         "{}",
         stdout(&o)
     );
-    let spec = temp_file("errors.yaml", "vpcs:\n  - name: a\n    cidr: 10.0.0.0/16\n    subnets:\n      - {name: s, cidr: 10.5.0.0/24}\n");
-    let o = vpcnet(&["check", spec.to_str().unwrap(), "--format", "json"]);
+    let spec = temp_file("cli", "errors.yaml", "vpcs:\n  - name: a\n    cidr: 10.0.0.0/16\n    subnets:\n      - {name: s, cidr: 10.5.0.0/24}\n");
+    let o = vpcnet(&["check", &spec, "--format", "json"]);
     assert_eq!(o.status.code(), Some(1));
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["errors"], 1);
@@ -259,22 +236,16 @@ fn demo_tours_reachable_and_blocked_paths() {
 #[test]
 fn example_schema_and_generate_print_what_they_promise() {
     let o = vpcnet(&["example", "cross-vpc"]);
-    let path = temp_file("example.yaml", &stdout(&o));
-    assert_eq!(
-        vpcnet(&["check", path.to_str().unwrap()]).status.code(),
-        Some(0)
-    );
+    let path = temp_file("cli", "example.yaml", &stdout(&o));
+    assert_eq!(vpcnet(&["check", &path]).status.code(), Some(0));
     let o = vpcnet(&["schema"]);
     let schema: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert!(schema["properties"]["vpcs"].is_object());
     let a = stdout(&vpcnet(&["generate", "--vpcs", "4", "--seed", "9"]));
     let b = stdout(&vpcnet(&["generate", "--vpcs", "4", "--seed", "9"]));
     assert_eq!(a, b);
-    let path = temp_file("generated.yaml", &a);
-    assert_eq!(
-        vpcnet(&["check", path.to_str().unwrap()]).status.code(),
-        Some(0)
-    );
+    let path = temp_file("cli", "generated.yaml", &a);
+    assert_eq!(vpcnet(&["check", &path]).status.code(), Some(0));
     assert_eq!(vpcnet(&["example", "nope"]).status.code(), Some(2));
 }
 
@@ -282,8 +253,8 @@ fn example_schema_and_generate_print_what_they_promise() {
 fn export_writes_a_spec_that_traces_the_same() {
     let o = vpcnet(&["export", "yaml", "example:cross-vpc"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let path = temp_file("exported.yaml", &stdout(&o));
-    let p = path.to_str().unwrap();
+    let path = temp_file("cli", "exported.yaml", &stdout(&o));
+    let p = path.as_str();
     for (from, to, port) in [
         ("eks-runner", "sonarqube", "9000"),
         ("staging-api", "sonarqube", "9000"),
@@ -452,11 +423,8 @@ fn aws_snapshot_directories_trace_like_the_spec() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     // Exported, the snapshot is a spec that loads cleanly.
     let o = vpcnet(&["export", "yaml", &dir]);
-    let path = temp_file("snapshot.yaml", &stdout(&o));
-    assert_eq!(
-        vpcnet(&["check", path.to_str().unwrap()]).status.code(),
-        Some(0)
-    );
+    let path = temp_file("cli", "snapshot.yaml", &stdout(&o));
+    assert_eq!(vpcnet(&["check", &path]).status.code(), Some(0));
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod diff;
 mod reach;
 #[cfg(feature = "aws")]
 mod snapshot;
+mod support;
 mod tailscale_inputs;
 mod tidy;
 mod verify;

@@ -1,30 +1,13 @@
 //! `vpcnet reach`: what reaches what over all packets, as people and scripts read it.
 
-use std::process::{Command, Output};
-
 use serde_json::Value;
 
-fn vpcnet(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vpcnet"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use crate::support::{stderr, stdout, vpcnet};
 
 #[test]
 fn sources_of_sonarqube_are_the_routers_the_pods_and_the_mesh() {
     let o = vpcnet(&["reach", "example:cross-vpc", "--to", "sonarqube"]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = stdout(&o);
     // The count of traced packets depends on the order cuts are learnt; leave it out.
     let body: String = text
@@ -157,7 +140,7 @@ fn bad_questions_are_bad_input() {
     ] {
         let o = vpcnet(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
-        let err = String::from_utf8_lossy(&o.stderr);
+        let err = stderr(&o);
         assert!(err.starts_with("error: "), "{err}");
     }
 }

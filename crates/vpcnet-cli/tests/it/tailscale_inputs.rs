@@ -2,26 +2,9 @@
 //! content in any order, traced through the mesh, their findings located, the spec's
 //! statements about nodes merged in, and the policy exported as address rules.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
 use serde_json::Value;
 
-fn vpcnet(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vpcnet"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use crate::support::{stderr, stdout, temp_file, vpcnet};
 
 /// A fixture of the Tailscale crate's tests.
 fn data(name: &str) -> String {
@@ -30,16 +13,6 @@ fn data(name: &str) -> String {
         env!("CARGO_MANIFEST_DIR")
     );
     std::fs::read_to_string(path).expect("the fixture is readable")
-}
-
-/// Writes `text` to `name` in a directory of this test's own.
-fn file(test: &str, name: &str, text: &str) -> String {
-    let dir: PathBuf =
-        std::env::temp_dir().join(format!("vpcnet-cli-ts-{}-{test}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("writable");
-    path.display().to_string()
 }
 
 /// The `cross-vpc` example up to its `tailnet` section.
@@ -66,9 +39,9 @@ const ACCEPTS_ROUTES: &str =
 /// Spec, policy and device files for `test`.
 fn inputs(test: &str, spec: &str) -> [String; 3] {
     [
-        file(test, "net.yaml", spec),
-        file(test, "policy.hujson", &data("cross-vpc.hujson")),
-        file(test, "devices.json", &data("cross-vpc.devices.json")),
+        temp_file(test, "net.yaml", spec),
+        temp_file(test, "policy.hujson", &data("cross-vpc.hujson")),
+        temp_file(test, "devices.json", &data("cross-vpc.devices.json")),
     ]
 }
 
@@ -225,7 +198,7 @@ fn the_spec_s_stated_values_win_and_its_rules_give_way_to_the_policy() {
 #[test]
 fn findings_of_the_tailscale_inputs_carry_file_line_and_column() {
     let [spec, _, _] = inputs("findings", &network_spec());
-    let policy = file(
+    let policy = temp_file(
         "findings",
         "policy.hujson",
         &data("cross-vpc.hujson").replace(
@@ -233,7 +206,7 @@ fn findings_of_the_tailscale_inputs_carry_file_line_and_column() {
             r#""src":    ["tag:ci", "tag:nobody", "group:eng"],"#,
         ),
     );
-    let devices = file(
+    let devices = temp_file(
         "findings",
         "devices.json",
         &data("cross-vpc.devices.json").replace(
@@ -258,7 +231,7 @@ fn findings_of_the_tailscale_inputs_carry_file_line_and_column() {
 #[test]
 fn documents_that_cannot_be_read_or_repeat_are_bad_input() {
     let [spec, policy, devices] = inputs("bad", &network_spec());
-    let broken = file(
+    let broken = temp_file(
         "bad",
         "broken.hujson",
         "{\n  \"acls\": [\n    {\"action\": }\n  ]\n}\n",
@@ -285,7 +258,7 @@ fn a_json_spec_with_tailnet_rules_is_not_taken_for_a_policy() {
     let o = vpcnet(&["export", "json", "example:cross-vpc"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("\"acls\""));
-    let spec = file("json", "net.json", &stdout(&o));
+    let spec = temp_file("json", "net.json", &stdout(&o));
     let v = trace(&[&spec], "orchestrator-dev", "authentik", "443");
     assert_eq!(v["verdict"], "reachable", "{v:#}");
 }
@@ -300,7 +273,7 @@ fn export_writes_the_policy_as_address_rules_that_trace_the_same() {
         exported.contains("    - src: [100.100.7.1/32, 100.119.26.88/32]\n      dst: [10.0.0.0/16:443, 10.0.0.0/16:8200, 10.0.0.0/16:9000]\n"),
         "{exported}"
     );
-    let again = file("export", "exported.yaml", &exported);
+    let again = temp_file("export", "exported.yaml", &exported);
     for (from, to, port) in [
         ("orchestrator-dev", "10.0.10.30", "443"),
         ("orchestrator-dev", "10.0.10.30", "22"),

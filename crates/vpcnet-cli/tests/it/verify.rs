@@ -1,41 +1,20 @@
 //! `vpcnet verify`: intents over the built-in `cross-vpc` example, in every format,
 //! and located messages for bad intents files.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
 use expect_test::{expect, Expect};
 use serde_json::Value;
+
+use crate::support::{stderr, stdout, temp_file, vpcnet};
 
 const INTENTS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../examples/intents/cross-vpc.yaml"
 );
 
-fn vpcnet(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vpcnet"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("runs")
-}
-
-fn temp_file(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("vpcnet-verify-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
 /// Runs `verify` over the example with an intents file; stdout, stderr, exit status.
 fn verify(intents: &str, format: &str) -> (String, String, i32) {
     let o = vpcnet(&["verify", "example:cross-vpc", intents, "--format", format]);
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-        o.status.code().unwrap(),
-    )
+    (stdout(&o), stderr(&o), o.status.code().unwrap())
 }
 
 fn check_text(intents: &str, want_code: i32, want: Expect) {
@@ -80,8 +59,8 @@ fn example_intents_hold() {
 
 #[test]
 fn isolated_dev_fails_with_a_counterexample() {
-    let path = temp_file("mutated.yaml", MUTATED);
-    let (out, err, code) = verify(path.to_str().unwrap(), "text");
+    let path = temp_file("verify", "mutated.yaml", MUTATED);
+    let (out, err, code) = verify(&path, "text");
     assert_eq!(code, 1, "{out}{err}");
     assert!(
         out.starts_with(
@@ -97,7 +76,7 @@ fn isolated_dev_fails_with_a_counterexample() {
     );
     assert!(out.ends_with("1 passed, 1 failed\n"), "{out}");
 
-    let (out, _, code) = verify(path.to_str().unwrap(), "json");
+    let (out, _, code) = verify(&path, "json");
     assert_eq!(code, 1);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
@@ -119,8 +98,8 @@ fn isolated_dev_fails_with_a_counterexample() {
 
 #[test]
 fn junit_counts_cases_and_escapes() {
-    let path = temp_file("junit.yaml", MUTATED);
-    let (out, _, code) = verify(path.to_str().unwrap(), "junit");
+    let path = temp_file("verify", "junit.yaml", MUTATED);
+    let (out, _, code) = verify(&path, "junit");
     assert_eq!(code, 1);
     assert!(
         out.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"),
@@ -143,8 +122,8 @@ fn junit_counts_cases_and_escapes() {
 
 #[test]
 fn sarif_has_rules_and_located_results() {
-    let path = temp_file("sarif.yaml", MUTATED);
-    let file = path.to_str().unwrap();
+    let path = temp_file("verify", "sarif.yaml", MUTATED);
+    let file = &path;
     let (out, _, code) = verify(file, "sarif");
     assert_eq!(code, 1);
     let v: Value = serde_json::from_str(&out).unwrap();
@@ -197,8 +176,8 @@ fn bad_intents_are_located() {
             ":3:5: `isolated` needs `to`",
         ),
     ] {
-        let path = temp_file(name, text);
-        let file = path.to_str().unwrap();
+        let path = temp_file("verify", name, text);
+        let file = &path;
         let (out, err, code) = verify(file, "text");
         assert_eq!(code, 2, "{name}: {out}{err}");
         assert!(err.contains(&format!("{file}{want}")), "{name}: {err}");
@@ -212,7 +191,7 @@ fn intents_flag_and_no_intents() {
     assert_eq!(o.status.code(), Some(0));
     let o = vpcnet(&["verify", "example:cross-vpc"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("no intents"));
+    assert!(stderr(&o).contains("no intents"));
 }
 
 /// The database tier's intents are checked, not only written: a group opened to every
@@ -229,10 +208,10 @@ fn db_tier_open_to_everyone_fails_only_from() {
         "the example's db group changed"
     );
     let open = text.replace(scoped, "{protocol: tcp, ports: 5432, cidr: 0.0.0.0/0}");
-    let net = temp_file("db-open.yaml", &open);
-    let o = vpcnet(&["verify", net.to_str().unwrap(), INTENTS]);
-    let out = String::from_utf8_lossy(&o.stdout);
-    let err = String::from_utf8_lossy(&o.stderr);
+    let net = temp_file("verify", "db-open.yaml", &open);
+    let o = vpcnet(&["verify", &net, INTENTS]);
+    let out = stdout(&o);
+    let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{out}{err}");
     // Still no way in from the internet; SonarQube still gets through.
     for line in [
