@@ -421,16 +421,44 @@ fn render_located(d: &Diagnostic, src: Option<&str>) -> String {
         if let (Some(src), Some(line), Some(col)) = (src, loc.line, loc.column) {
             let num = line.to_string();
             let pad = " ".repeat(num.len());
-            out.push_str(&format!("  {pad} |\n  {num} | {src}\n"));
-            let caret_at = src
+            let (shown, col) = excerpt(src, col.saturating_sub(1) as usize);
+            out.push_str(&format!("  {pad} |\n  {num} | {shown}\n"));
+            let caret_at = shown
                 .chars()
-                .take(col.saturating_sub(1) as usize)
+                .take(col)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect::<String>();
             out.push_str(&format!("  {pad} | {caret_at}^\n"));
         }
     }
     out
+}
+
+/// Characters of a source line shown on each side of the column: a JSON file written
+/// on one line (as `vpcnet generate` and many exporters do) is not printed whole for
+/// every finding.
+const EXCERPT: usize = 60;
+
+/// The part of `line` shown around character `col` (0-based), with `…` where it is
+/// cut, and the column within it.
+fn excerpt(line: &str, col: usize) -> (String, usize) {
+    let len = line.chars().count();
+    if len <= 2 * EXCERPT + 20 {
+        return (line.to_owned(), col);
+    }
+    let from = col.saturating_sub(EXCERPT);
+    let to = (col + EXCERPT).min(len);
+    let mut shown = String::new();
+    let mut at = col - from;
+    if from > 0 {
+        shown.push('…');
+        at += 1;
+    }
+    shown.extend(line.chars().skip(from).take(to - from));
+    if to < len {
+        shown.push('…');
+    }
+    (shown, at)
 }
 
 /// The byte offset where each line of `text` starts.
@@ -468,4 +496,24 @@ pub(crate) fn render_diagnostics(loaded: &Loaded) -> String {
         out.push_str(&render_located(d, src));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::excerpt;
+
+    #[test]
+    fn a_long_line_is_cut_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(5000), "b".repeat(5000));
+        let (shown, col) = excerpt(&line, 5000);
+        assert!(
+            shown.chars().count() <= 2 * super::EXCERPT + 2,
+            "{}",
+            shown.len()
+        );
+        assert_eq!(shown.chars().nth(col), Some('X'));
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        let (short, c) = excerpt("  cidr: 10.0.0.0/33", 8);
+        assert_eq!((short.as_str(), c), ("  cidr: 10.0.0.0/33", 8));
+    }
 }
