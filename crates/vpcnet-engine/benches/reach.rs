@@ -1,19 +1,22 @@
 //! Symbolic reachability on generated networks (`vpcnet_spec::generate`, seed 1):
 //!
-//! - `reach/1000_vpcs_one_interface`: every source to one interface, every protocol
-//!   and port (`reach::reach` with `Selector::All` sources).
-//! - `reach/1000_vpcs_after_sg_change`: the same question on a network where one rule
-//!   of the destination's security group changed (the engine keeps no state between
-//!   questions: this is a full re-run).
-//! - `reach/trace_one_packet`: one concrete trace from a source interface to the same
-//!   destination, the unit of the brute-force baseline (every source interface times
-//!   every TCP port); the extrapolation is printed, not timed.
-//! - `matrix/{50,200}_vpcs_subnet`: the all-pairs table at subnet level, timed once
-//!   each (one run takes seconds to minutes).
+//! - `reach/1000_vpcs_one_interface`: every source to the hub's bastion (it has a
+//!   public address), every protocol and port (`reach::reach` with `Selector::All`).
+//! - `reach/1000_vpcs_spoke_interface`: every source to a spoke's app instance without
+//!   a public address.
+//! - `reach/1000_vpcs_after_sg_change`: the bastion question on a network where one
+//!   rule of its security group changed (the engine keeps no state between questions:
+//!   this is a full re-run).
+//! - `reach/trace_one_packet`: one concrete trace from a source interface to the
+//!   bastion, the unit of the brute-force baseline; the whole question's brute force is
+//!   extrapolated from it, and a slice of it (every source address times TCP ports
+//!   0-63) is run for real beside the engine answering the same slice.
+//! - `matrix/{200,1000}_vpcs_subnet`: the all-pairs table at subnet level, timed once
+//!   each (`SKIP_MATRIX=1` leaves them out).
 //! - `build/1000_vpcs`: lowering the generated spec to a `Network`.
 //!
 //! ```text
-//! CARGO_TARGET_DIR=/work/target-props cargo bench -p vpcnet-engine --bench reach
+//! nice -n -5 cargo bench -p vpcnet-engine --bench reach
 //! ```
 //!
 //! Results and the machine they ran on are in `BENCHMARKS.md`.
