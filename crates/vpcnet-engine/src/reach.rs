@@ -658,6 +658,9 @@ impl<'n> Solver<'n> {
         }
         let t: Trace = trace_verdict(self.net, q, &self.trace_opts);
         self.traces += 1;
+        if self.opts.host.is_none() {
+            self.note_host_rules(&t);
+        }
         let grew = self.bounds.absorb(self.net, &t.consulted, &self.lookup);
         let v = Verdict {
             reachable: t.reachable(),
@@ -665,6 +668,29 @@ impl<'n> Solver<'n> {
         };
         self.memo.insert(*q, v.clone());
         (v, grew)
+    }
+
+    /// Notes load balancers and proxies on the trace's path that route by host name:
+    /// without a host, the answer is about requests none of their host rules takes.
+    fn note_host_rules(&mut self, t: &Trace) {
+        for r in &t.consulted.resources {
+            let by_host = match r {
+                AnyIdx::LoadBalancer(lb) => self
+                    .net
+                    .load_balancer(*lb)
+                    .listeners
+                    .iter()
+                    .any(|l| l.rules.iter().any(|rule| !rule.hosts.is_empty())),
+                AnyIdx::Instance(i) => !self.net.proxy_routes(*i).is_empty(),
+                _ => false,
+            };
+            if by_host {
+                self.inexact.insert(format!(
+                    "{} routes requests by host name; without --host this answer is about requests none of its host rules takes",
+                    self.net.meta(*r).label()
+                ));
+            }
+        }
     }
 
     /// Whether every packet from interfaces of `key` to `dst` dies at the first route

@@ -181,6 +181,9 @@ fn matrix_text(m: &Matrix) -> String {
             flows.join("; ")
         );
     }
+    for why in &m.inexact {
+        let _ = writeln!(out, "note: the answer may not be exact: {why}");
+    }
     let _ = writeln!(
         out,
         "{} of {} pairs get something through ({} packets traced)",

@@ -144,3 +144,40 @@ fn bad_questions_are_bad_input() {
         assert!(err.starts_with("error: "), "{err}");
     }
 }
+
+/// The observability cluster's load balancer and proxies route by host name: without
+/// `--host` no request crosses the VPCs, and the table says why; with a host the
+/// regional proxies reach the cluster's subnets over the peering and the transit
+/// gateways.
+#[test]
+fn a_table_across_host_routed_load_balancers_needs_a_host_and_says_so() {
+    let o = vpcnet(&["reach", "example:observability", "--matrix", "subnet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        !text.contains("edge-a (subnet-edge-a) -> observability-a"),
+        "{text}"
+    );
+    assert!(
+        text.contains("note: the answer may not be exact: ingest-alb (lb-ingest-alb) routes requests by host name"),
+        "{text}"
+    );
+
+    let o = vpcnet(&[
+        "reach",
+        "example:observability",
+        "--matrix",
+        "subnet",
+        "--host",
+        "metrics.observability.internal",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    for cell in [
+        "edge-a (subnet-edge-a) -> observability-a (subnet-observability-a): tcp 80",
+        "edge-usw2-a (subnet-edge-usw2-a) -> observability-a (subnet-observability-a): tcp 80",
+    ] {
+        assert!(text.contains(cell), "{cell} missing from\n{text}");
+    }
+    assert!(!text.contains("routes requests by host name"), "{text}");
+}
