@@ -81,19 +81,6 @@ fn packet(p: &Packet) -> WirePacket {
     }
 }
 
-/// The packet a query sends.
-fn query_packet(q: &Query) -> Packet {
-    Packet {
-        src: q.from.ip(),
-        dst: q.to_ip,
-        protocol: q.protocol,
-        src_port: q.src_port,
-        dst_port: q.dst_port,
-        icmp_type: q.icmp_type,
-        icmp_code: q.icmp_code,
-    }
-}
-
 /// A packet as `reach` writes it: both ports whatever the protocol, no ICMP fields.
 fn packet_with_ports(q: &Query) -> WirePacket {
     WirePacket {
@@ -160,7 +147,7 @@ pub(crate) fn flow(f: &Flow, shape: FlowShape) -> WireFlow {
         description,
         witness: match shape {
             FlowShape::Reach => packet_with_ports(&f.witness),
-            FlowShape::Diff => packet(&query_packet(&f.witness)),
+            FlowShape::Diff => packet(&f.witness.packet()),
         },
     }
 }

@@ -94,6 +94,21 @@ pub struct Query {
     pub icmp_code: u8,
 }
 
+impl Query {
+    /// The packet the query sends.
+    pub fn packet(&self) -> Packet {
+        Packet {
+            src: self.from.ip(),
+            dst: self.to_ip,
+            protocol: self.protocol,
+            src_port: self.src_port,
+            dst_port: self.dst_port,
+            icmp_type: self.icmp_type,
+            icmp_code: self.icmp_code,
+        }
+    }
+}
+
 /// A component a hop passes through.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Component {
@@ -1694,15 +1709,7 @@ pub(crate) fn trace_verdict(net: &Network, q: &Query, opts: &TraceOptions) -> Tr
 }
 
 fn walk(net: &Network, q: &Query, opts: &TraceOptions, quiet: bool) -> Trace {
-    let pkt = Packet {
-        src: q.from.ip(),
-        dst: q.to_ip,
-        protocol: q.protocol,
-        src_port: q.src_port,
-        dst_port: q.dst_port,
-        icmp_type: q.icmp_type,
-        icmp_code: q.icmp_code,
-    };
+    let pkt = q.packet();
     let mut ct = Conntrack::default();
     let mut fwd = Walk {
         net,
