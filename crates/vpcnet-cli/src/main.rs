@@ -4,7 +4,6 @@
 mod cli;
 mod commands;
 mod input;
-mod intents;
 mod wire;
 
 use std::io::Write;

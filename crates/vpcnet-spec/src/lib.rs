@@ -17,6 +17,7 @@ mod emit;
 pub mod examples;
 mod export;
 pub mod generate;
+pub mod intents;
 mod lenient;
 mod lower;
 pub mod raw;

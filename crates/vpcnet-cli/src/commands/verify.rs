@@ -16,10 +16,10 @@ use vpcnet_engine::reach::{
 };
 use vpcnet_engine::{Component, Endpoint, Query, Trace, TranslationKind};
 use vpcnet_model::Network;
+use vpcnet_spec::intents::{self, Intent, Kind, Pos, Word};
 
 use crate::cli::{VerifyArgs, VerifyFormat};
 use crate::input;
-use crate::intents::{self, at, Intent, Kind, Word};
 use crate::wire;
 use crate::BadInput;
 
@@ -64,7 +64,7 @@ pub(crate) fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
             (inputs.remove(i), text)
         }
     };
-    let list = intents::parse(&file, &text)?;
+    let list = intents::parse(&file, &text).map_err(|e| BadInput(e.to_string()))?;
     if inputs.is_empty() {
         return Err(BadInput("no network input besides the intents file".to_owned()).into());
     }
@@ -102,6 +102,11 @@ pub(crate) fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// A located error message, as the intents file's own: `file:line:column: message`.
+fn at(file: &str, p: Pos, message: impl std::fmt::Display) -> BadInput {
+    BadInput(format!("{file}:{}:{}: {message}", p.line, p.column))
 }
 
 fn read(name: &str) -> anyhow::Result<String> {

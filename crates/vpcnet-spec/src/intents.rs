@@ -8,24 +8,55 @@
 //! `*`, a resource's id or `Name` tag); they are resolved against the network later,
 //! by the command, which reports an unknown one at the position kept here.
 //!
+//! Every mistake in the file is an [`IntentsError`] with the file name, line and
+//! column: the first one ends the reading, since an intent read wrong would be checked
+//! wrong.
+//!
 //! The YAML is read into a small tree of its own rather than a `serde_json::Value`
 //! because a value forgets where it came from; anchors and aliases are refused (an
 //! intents file has no use for them, and refusing them bounds the work).
 
+use std::fmt;
+
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::Marker;
-
-use crate::BadInput;
 
 /// Deepest nesting accepted.
 const MAX_DEPTH: usize = 64;
 
 /// A 1-based line and column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Pos {
-    pub(crate) line: u32,
-    pub(crate) column: u32,
+pub struct Pos {
+    /// The line, from 1; YAML breaks lines at `\n`, `\r\n` and a lone `\r`.
+    pub line: u32,
+    /// The column, from 1, in characters.
+    pub column: u32,
 }
+
+/// A mistake in an intents file, located: `file:line:column: message`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IntentsError {
+    /// The file name, as given to [`parse`].
+    pub file: String,
+    /// The line, from 1.
+    pub line: u32,
+    /// The column, from 1.
+    pub column: u32,
+    /// What was wrong, and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for IntentsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
+    }
+}
+
+impl std::error::Error for IntentsError {}
 
 fn pos(m: &Marker) -> Pos {
     Pos {
@@ -130,7 +161,7 @@ fn parse_tree(text: &str) -> Result<Option<Node>, (Pos, String)> {
 }
 
 /// Whether `text` is an intents file: a YAML mapping with a top-level `intents:` key.
-pub(crate) fn is_intents(text: &str) -> bool {
+pub fn is_intents(text: &str) -> bool {
     text.contains("intents")
         && matches!(
             parse_tree(text),
@@ -140,7 +171,7 @@ pub(crate) fn is_intents(text: &str) -> bool {
 
 /// The kind of an intent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Kind {
+pub enum Kind {
     /// Every source reaches every destination.
     Reachable,
     /// No source reaches any destination.
@@ -152,7 +183,8 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
-    pub(crate) const ALL: [Kind; 4] = [
+    /// Every kind, in the order the documentation lists them.
+    pub const ALL: [Kind; 4] = [
         Kind::Reachable,
         Kind::Isolated,
         Kind::OnlyFrom,
@@ -160,7 +192,7 @@ impl Kind {
     ];
 
     /// The key that states it.
-    pub(crate) fn key(self) -> &'static str {
+    pub fn key(self) -> &'static str {
         match self {
             Kind::Reachable => "reachable",
             Kind::Isolated => "isolated",
@@ -170,7 +202,7 @@ impl Kind {
     }
 
     /// What it means, for people (SARIF rule descriptions).
-    pub(crate) fn meaning(self) -> &'static str {
+    pub fn meaning(self) -> &'static str {
         match self {
             Kind::Reachable => "every selected source reaches every selected destination",
             Kind::Isolated => "no selected source reaches any selected destination",
@@ -190,33 +222,47 @@ impl Kind {
 
 /// A word of the file (a selector, a resource) and where it is.
 #[derive(Clone, Debug)]
-pub(crate) struct Word {
-    pub(crate) text: String,
-    pub(crate) pos: Pos,
+pub struct Word {
+    /// The text, trimmed.
+    pub text: String,
+    /// Where it starts.
+    pub pos: Pos,
 }
 
 /// One statement about the network.
 #[derive(Debug)]
-pub(crate) struct Intent {
-    pub(crate) name: String,
-    pub(crate) kind: Kind,
+pub struct Intent {
+    /// Its `name`, or `intent N` (from 1) when it has none.
+    pub name: String,
+    /// What it states.
+    pub kind: Kind,
     /// Where the intent starts.
-    pub(crate) pos: Pos,
-    pub(crate) from: Vec<Word>,
-    pub(crate) to: Vec<Word>,
-    pub(crate) exclude: Vec<Word>,
-    pub(crate) via: Vec<Word>,
-    pub(crate) protocol: Option<u8>,
+    pub pos: Pos,
+    /// The sources (`from`).
+    pub from: Vec<Word>,
+    /// The destinations (`to`).
+    pub to: Vec<Word>,
+    /// The sources allowed to reach the destinations (`exclude` of `only-from`).
+    pub exclude: Vec<Word>,
+    /// The resources every connection must pass (`via` of `through`).
+    pub via: Vec<Word>,
+    /// The IP protocol number; `None` for every protocol.
+    pub protocol: Option<u8>,
     /// Inclusive destination port range.
-    pub(crate) ports: Option<(u16, u16)>,
+    pub ports: Option<(u16, u16)>,
 }
 
-/// A located error message: `file:line:column: message`.
-pub(crate) fn at(file: &str, p: Pos, message: impl std::fmt::Display) -> BadInput {
-    BadInput(format!("{file}:{}:{}: {message}", p.line, p.column))
+/// A located error.
+fn at(file: &str, p: Pos, message: impl fmt::Display) -> IntentsError {
+    IntentsError {
+        file: file.to_owned(),
+        line: p.line,
+        column: p.column,
+        message: message.to_string(),
+    }
 }
 
-fn words(file: &str, key: &str, n: &Node) -> Result<Vec<Word>, BadInput> {
+fn words(file: &str, key: &str, n: &Node) -> Result<Vec<Word>, IntentsError> {
     let one = |n: &Node| match &n.value {
         Value::Scalar { text } if !text.trim().is_empty() => Ok(Word {
             text: text.trim().to_owned(),
@@ -235,14 +281,14 @@ fn words(file: &str, key: &str, n: &Node) -> Result<Vec<Word>, BadInput> {
     }
 }
 
-fn scalar<'n>(file: &str, key: &str, n: &'n Node) -> Result<&'n str, BadInput> {
+fn scalar<'n>(file: &str, key: &str, n: &'n Node) -> Result<&'n str, IntentsError> {
     match &n.value {
         Value::Scalar { text } => Ok(text.trim()),
         _ => Err(at(file, n.pos, format!("`{key}`: expected a single value"))),
     }
 }
 
-fn parse_ports(file: &str, key: &str, n: &Node) -> Result<(u16, u16), BadInput> {
+fn parse_ports(file: &str, key: &str, n: &Node) -> Result<(u16, u16), IntentsError> {
     let text = scalar(file, key, n)?;
     let bad = || {
         at(
@@ -265,7 +311,7 @@ fn parse_ports(file: &str, key: &str, n: &Node) -> Result<(u16, u16), BadInput> 
     Ok((lo, hi))
 }
 
-fn parse_protocol(file: &str, n: &Node) -> Result<u8, BadInput> {
+fn parse_protocol(file: &str, n: &Node) -> Result<u8, IntentsError> {
     let text = scalar(file, "protocol", n)?;
     match vpcnet_model::Protocol::parse(text) {
         Some(vpcnet_model::Protocol::Number(p)) => Ok(p),
@@ -277,7 +323,7 @@ fn parse_protocol(file: &str, n: &Node) -> Result<u8, BadInput> {
     }
 }
 
-fn parse_intent(file: &str, index: usize, n: &Node) -> Result<Intent, BadInput> {
+fn parse_intent(file: &str, index: usize, n: &Node) -> Result<Intent, IntentsError> {
     let Value::Map(entries) = &n.value else {
         return Err(at(
             file,
@@ -391,8 +437,8 @@ fn parse_intent(file: &str, index: usize, n: &Node) -> Result<Intent, BadInput> 
     Ok(intent)
 }
 
-/// Reads an intents file. Every mistake is bad input, located.
-pub(crate) fn parse(file: &str, text: &str) -> Result<Vec<Intent>, BadInput> {
+/// Reads an intents file named `file` (the name is only used in errors).
+pub fn parse(file: &str, text: &str) -> Result<Vec<Intent>, IntentsError> {
     let start = Pos { line: 1, column: 1 };
     let root = parse_tree(text).map_err(|(p, m)| at(file, p, m))?;
     let Some(Node {
@@ -458,19 +504,19 @@ mod tests {
     #[test]
     fn mistakes_are_located() {
         let text = "intents:\n  - isolated:\n      from: internet\n      too: x\n";
-        let e = parse("f.yaml", text).unwrap_err().0;
+        let e = parse("f.yaml", text).unwrap_err().to_string();
         assert!(e.starts_with("f.yaml:4:7: unknown key `too`"), "{e}");
         let e = parse(
             "f.yaml",
             "intents:\n  - reachable: {from: a, to: b, port: 70000}\n",
         )
         .unwrap_err()
-        .0;
+        .to_string();
         assert!(e.starts_with("f.yaml:2:"), "{e}");
         assert!(e.contains("70000"), "{e}");
         let e = parse("f.yaml", "intents:\n  - through: {from: a, to: b}\n")
             .unwrap_err()
-            .0;
+            .to_string();
         assert!(e.contains("needs `via`"), "{e}");
         assert!(parse("f.yaml", "a: &x 1\nintents: *x\n").is_err());
     }
