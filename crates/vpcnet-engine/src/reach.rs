@@ -277,7 +277,7 @@ struct IfaceKey {
     public: (bool, bool),
 }
 
-fn special(net: &Network, eni: EniIdx) -> bool {
+pub(crate) fn special(net: &Network, eni: EniIdx) -> bool {
     let e = net.interface(eni);
     if net.tailnet_node_of_eni(eni).is_some()
         || net.lb_of_eni(eni).is_some()

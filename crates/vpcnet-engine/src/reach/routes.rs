@@ -253,3 +253,95 @@ impl FirstHops {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use vpcnet_model::{Network, NetworkBuilder};
+    use vpcnet_spec::generate::{generate, GenerateOptions};
+
+    use super::FirstHops;
+    use crate::trace::{trace, Endpoint, Query};
+
+    /// Networks, each with how many of its first subnets to ask from. The 300-VPC
+    /// network reuses VPC CIDRs across hub groups (there are about 270 private /16s),
+    /// where local routes and peerings lead into the wrong VPC.
+    fn networks() -> Vec<(Network, usize)> {
+        let mut out = Vec::new();
+        for (name, text) in vpcnet_spec::examples::ALL {
+            let mut b = NetworkBuilder::new();
+            vpcnet_spec::load_into(&mut b, Some(name), text).expect("the example reads");
+            out.push((b.finish().0, usize::MAX));
+        }
+        for (vpcs, seed, from) in [
+            (3, 1, usize::MAX),
+            (8, 2, usize::MAX),
+            (25, 3, usize::MAX),
+            (300, 4, 24),
+        ] {
+            let mut b = NetworkBuilder::new();
+            vpcnet_spec::lower_into(&mut b, None, &generate(&GenerateOptions { vpcs, seed }));
+            out.push((b.finish().0, from));
+        }
+        out
+    }
+
+    /// The fates asked one by one and from the whole table agree, and every pair a
+    /// table drops is unreachable for the tracer, from every plain interface of the
+    /// source subnet to an interface of the destination subnet.
+    #[test]
+    fn dropped_subnets_are_unreachable_and_both_ways_of_asking_agree() {
+        let mut checked = 0;
+        let mut other_vpc = 0;
+        for (net, sources) in networks() {
+            let mut one = FirstHops::new(&net);
+            let mut whole = FirstHops::new(&net);
+            for from in net.subnet_ids().take(sources) {
+                let table = whole.table_of(&net, from);
+                for to in net.subnet_ids() {
+                    let dies = one.dies(&net, from, to, true);
+                    let by_table = match &table {
+                        None => true,
+                        Some(t) => t[to.index()] != super::Fate::Lives,
+                    };
+                    assert_eq!(dies, by_table, "{from:?} -> {to:?}");
+                    if !dies {
+                        continue;
+                    }
+                    let Some(dst) = net.eni_ids().find(|e| net.interface(*e).subnet == to) else {
+                        continue;
+                    };
+                    let dst_ip = net.interface(dst).private_ips[0].addr;
+                    let vpc = net.vpc_of_subnet(from);
+                    if net.vpc(vpc).cidrs.iter().any(|c| c.contains(&dst_ip))
+                        && net.vpc_of_subnet(to) != vpc
+                    {
+                        other_vpc += 1;
+                    }
+                    for e in net.eni_ids() {
+                        if net.interface(e).subnet != from || crate::reach::special(&net, e) {
+                            continue;
+                        }
+                        let q = Query {
+                            from: Endpoint::Interface {
+                                eni: e,
+                                ip: net.interface(e).private_ips[0].addr,
+                            },
+                            to_ip: dst_ip,
+                            expect: Some(dst),
+                            protocol: 6,
+                            src_port: 49152,
+                            dst_port: 443,
+                            icmp_type: 0,
+                            icmp_code: 0,
+                        };
+                        assert!(!trace(&net, &q).reachable(), "{q:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "only {checked} packets checked");
+        // Some dropped pairs are addresses the source's own VPC also holds.
+        assert!(other_vpc > 0);
+    }
+}
