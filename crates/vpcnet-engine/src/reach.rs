@@ -1277,11 +1277,7 @@ fn matrix_row(
                 if let (Some(table), Some((subnet, interface))) = (table, whole) {
                     let dies = match table {
                         None => true,
-                        Some(t) => match t[subnet.index()] {
-                            Fate::Lives => false,
-                            Fate::Dies => true,
-                            Fate::DiesForInterface => *interface,
-                        },
+                        Some(t) => t[subnet.index()].drops(*interface),
                     };
                     if dies {
                         continue;

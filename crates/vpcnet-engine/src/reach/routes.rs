@@ -25,6 +25,18 @@ pub(crate) enum Fate {
     DiesForInterface,
 }
 
+impl Fate {
+    /// Whether every packet dies; `interface`: whether the packet is for an
+    /// interface of the subnet (not a load balancer or endpoint address).
+    pub(crate) fn drops(self, interface: bool) -> bool {
+        match self {
+            Fate::Lives => false,
+            Fate::Dies => true,
+            Fate::DiesForInterface => interface,
+        }
+    }
+}
+
 /// Per route table, the fate of every subnet, computed when first asked.
 pub(crate) struct FirstHops {
     /// Subnets by first address: (span, prefix length, subnet).
@@ -81,11 +93,7 @@ impl FirstHops {
         let Some(rt) = net.effective_route_table(from) else {
             return true;
         };
-        match self.fate(net, rt, to, 2) {
-            Fate::Lives => false,
-            Fate::Dies => true,
-            Fate::DiesForInterface => interface,
-        }
+        self.fate(net, rt, to, 2).drops(interface)
     }
 
     /// The fate of `to` in table `rt`: from the whole table once it is computed or
@@ -301,7 +309,7 @@ mod tests {
                     let dies = one.dies(&net, from, to, true);
                     let by_table = match &table {
                         None => true,
-                        Some(t) => t[to.index()] != super::Fate::Lives,
+                        Some(t) => t[to.index()].drops(true),
                     };
                     assert_eq!(dies, by_table, "{from:?} -> {to:?}");
                     if !dies {

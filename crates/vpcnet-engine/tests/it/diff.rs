@@ -13,6 +13,7 @@ use vpcnet_spec::generate::{generate, GenerateOptions};
 use vpcnet_spec::raw::{NaclEntrySpec, PortsSpec, ProtoSpec, SgRuleSpec, Spec};
 use vpcnet_spec::Lenient;
 
+use crate::reach_props::Rng;
 use crate::support::net;
 
 fn example(name: &str) -> &'static str {
@@ -482,22 +483,6 @@ fn new_subnet_is_reported_as_added() {
 
 // ---------------------------------------------------------------------------------
 // Generated networks, changed at random: every witness is checked by the tracer.
-
-/// splitmix64.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 fn lower(spec: &Spec) -> Network {
     let mut b = NetworkBuilder::new();
