@@ -658,9 +658,6 @@ impl<'n> Solver<'n> {
         }
         let t: Trace = trace_verdict(self.net, q, &self.trace_opts);
         self.traces += 1;
-        if self.opts.host.is_none() {
-            self.note_host_rules(&t);
-        }
         let grew = self.bounds.absorb(self.net, &t.consulted, &self.lookup);
         let v = Verdict {
             reachable: t.reachable(),
@@ -670,10 +667,14 @@ impl<'n> Solver<'n> {
         (v, grew)
     }
 
-    /// Notes load balancers and proxies on the trace's path that route by host name:
-    /// without a host, the answer is about requests none of their host rules takes.
-    fn note_host_rules(&mut self, t: &Trace) {
-        for r in &t.consulted.resources {
+    /// Notes load balancers and proxies the pair's traces met that route by host
+    /// name: without a host, the answer is about requests none of their host rules
+    /// takes.
+    fn note_host_rules(&mut self) {
+        if self.opts.host.is_some() {
+            return;
+        }
+        for r in self.bounds.consulted() {
             let by_host = match r {
                 AnyIdx::LoadBalancer(lb) => self
                     .net
@@ -718,6 +719,7 @@ impl<'n> Solver<'n> {
         self.bounds = self.lookup.start();
         self.memo.clear();
         let out = self.fixpoint(src, dst, pair_dies);
+        self.note_host_rules();
         self.inexact.extend(self.bounds.inexact.iter().cloned());
         out
     }

@@ -158,6 +158,11 @@ pub(crate) struct Bounds {
 }
 
 impl Bounds {
+    /// The resources (other than rule lists) the traces consulted.
+    pub(crate) fn consulted(&self) -> impl Iterator<Item = &AnyIdx> {
+        self.seen.iter()
+    }
+
     fn full_spans(&mut self) {
         self.icmp.add(Span { lo: 0, hi: 65535 });
     }
