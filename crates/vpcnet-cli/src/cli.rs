@@ -354,4 +354,9 @@ pub(crate) struct DiffArgs {
     /// faster on large networks, blind to exposure.
     #[arg(long)]
     pub(crate) no_internet: bool,
+    /// Compare every pair of groups even when only security group or network ACL
+    /// rules changed (by default only the pairs a changed rule can judge are, and the
+    /// count of unchanged pairs is among those).
+    #[arg(long)]
+    pub(crate) all_pairs: bool,
 }

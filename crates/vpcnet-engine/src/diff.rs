@@ -38,10 +38,11 @@ use std::net::Ipv4Addr;
 
 use vpcnet_model::{AnyIdx, EniIdx, InterfaceOwner, Network, PrefixListIdx};
 
+use crate::reach::delta::{self, Delta};
 use crate::reach::space::{merge, Span};
 use crate::reach::{
-    internet_spans, level_places, matrix, reach, Flow, Level, NamedPlace, Place, Protocols,
-    ReachOptions, Role,
+    classes, internet_spans, level_places, matrix_within, reach, Class, Flow, Level, NamedPlace,
+    Place, Protocols, ReachOptions, Role,
 };
 use crate::trace::{trace_with, Component, Endpoint, Query, TraceOptions};
 
@@ -123,6 +124,11 @@ pub struct Diff {
     pub unchanged_pairs: usize,
     /// Why either side's answer may not be exact, when it may not be.
     pub inexact: Vec<String>,
+    /// When the networks differ only in rules, the ids of the security groups and
+    /// network ACLs whose rules changed: only pairs some packet of which a changed
+    /// rule judges were compared, and `unchanged_pairs` counts among those. `None`:
+    /// every pair was compared.
+    pub narrowed_to: Option<Vec<String>>,
 }
 
 impl Diff {
@@ -142,22 +148,64 @@ pub enum Internet {
     Skipped,
 }
 
-/// The connectivity gained and lost from `before` to `after` at `level`, the
-/// internet included.
-pub fn diff(before: &Network, after: &Network, level: Level, opts: &ReachOptions) -> Diff {
-    diff_with(before, after, level, opts, Internet::Compared)
+/// Whether a change to rules only is compared only where it can matter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Narrowing {
+    /// When the networks differ only in security group and network ACL rules, and no
+    /// changed list is judged where packets pass through (load balancers, NAT,
+    /// appliances, their targets), only the pairs some packet of which a changed rule
+    /// matches are compared: the others' traces cannot differ. Otherwise, all.
+    Auto,
+    /// Every pair, always.
+    Off,
 }
 
-/// [`diff`], with or without the internet.
+/// The connectivity gained and lost from `before` to `after` at `level`, the
+/// internet included, narrowed to what changed rules can alter.
+pub fn diff(before: &Network, after: &Network, level: Level, opts: &ReachOptions) -> Diff {
+    diff_with(
+        before,
+        after,
+        level,
+        opts,
+        Internet::Compared,
+        Narrowing::Auto,
+    )
+}
+
+/// [`diff`], with or without the internet, narrowed or not.
 pub fn diff_with(
     before: &Network,
     after: &Network,
     level: Level,
     opts: &ReachOptions,
     internet: Internet,
+    narrowing: Narrowing,
 ) -> Diff {
-    let b = side(before, level, opts, internet);
-    let a = side(after, level, opts, internet);
+    let rules = match narrowing {
+        Narrowing::Auto => before.rule_changes(after),
+        Narrowing::Off => None,
+    };
+    let delta = rules
+        .as_ref()
+        .and_then(|c| Delta::new(before, after, c).map(|d| (c, d)));
+    let narrowed_to = delta.as_ref().map(|(c, _)| {
+        let mut ids: Vec<String> = c
+            .security_groups
+            .iter()
+            .map(|g| before.security_group(*g).meta.id.clone())
+            .chain(
+                c.network_acls
+                    .iter()
+                    .map(|a| before.network_acl(*a).meta.id.clone()),
+            )
+            .collect();
+        ids.sort();
+        ids
+    });
+    let delta = delta.as_ref().map(|(_, d)| d);
+    let b = side(before, level, opts, internet, delta);
+    let a = side(after, level, opts, internet, delta);
     let mut inexact: Vec<String> = b.inexact.iter().chain(&a.inexact).cloned().collect();
     if internet == Internet::Skipped {
         inexact.push("pairs with the internet were not compared".to_owned());
@@ -166,6 +214,7 @@ pub fn diff_with(
     inexact.dedup();
     let mut out = Diff {
         inexact,
+        narrowed_to,
         ..Diff::default()
     };
     let topts = TraceOptions {
@@ -259,8 +308,14 @@ fn whole() -> Vec<Span> {
     vec![Span::one(0)]
 }
 
-fn side<'n>(net: &'n Network, level: Level, opts: &ReachOptions, internet: Internet) -> Side<'n> {
-    let m = matrix(net, level, opts);
+fn side<'n>(
+    net: &'n Network,
+    level: Level,
+    opts: &ReachOptions,
+    internet: Internet,
+    delta: Option<&Delta>,
+) -> Side<'n> {
+    let m = matrix_within(net, level, opts, delta);
     let ids = group_ids(net, level);
     // The table's labels are the groups in the network's order, as `group_ids` lists
     // them.
@@ -293,11 +348,23 @@ fn side<'n>(net: &'n Network, level: Level, opts: &ReachOptions, internet: Inter
         label: INTERNET.to_owned(),
         place: Place::Internet(internet_spans()),
     }];
-    let senders: Vec<NamedPlace> = level_places(net, Level::Subnet, Role::Source)
+    let mut senders: Vec<NamedPlace> = level_places(net, Level::Subnet, Role::Source)
         .into_iter()
         .filter(|p| !matches!(&p.place, Place::Interfaces(m) if m.is_empty()))
         .collect();
-    let inbound = reach(net, &internet, &public_places(net), opts);
+    let mut receivers = public_places(net);
+    if let Some(d) = delta {
+        let all = Class::Internet(internet_spans());
+        let all_addrs = delta::class_addresses(net, &all);
+        let all_addrs = all_addrs.as_deref();
+        receivers = narrowed(net, level, receivers, |c, addrs| {
+            d.affects(&all, all_addrs, c, addrs)
+        });
+        senders = narrowed(net, level, senders, |c, addrs| {
+            d.affects(c, addrs, &all, all_addrs)
+        });
+    }
+    let inbound = reach(net, &internet, &receivers, opts);
     let outbound = reach(net, &senders, &internet, opts);
     for (r, to_internet) in [(inbound, false), (outbound, true)] {
         inexact.extend(r.inexact);
@@ -330,6 +397,56 @@ fn side<'n>(net: &'n Network, level: Level, opts: &ReachOptions, internet: Inter
         cells,
         inexact,
     }
+}
+
+/// Of subnet `places`, those that hold an interface of a group (at `level`) with a
+/// class `affected` says a change may alter: all of the group's pairs with the
+/// internet are then answered whole. The other groups' pairs come out the same on
+/// both sides, whole or not.
+fn narrowed(
+    net: &Network,
+    level: Level,
+    places: Vec<NamedPlace>,
+    affected: impl Fn(&Class, Option<&[Span]>) -> bool,
+) -> Vec<NamedPlace> {
+    let members = |p: &NamedPlace| -> Vec<EniIdx> {
+        match &p.place {
+            Place::Interfaces(m) => m.iter().map(|(e, _)| *e).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let groups_of_eni = |e: EniIdx| -> Vec<AnyIdx> {
+        match level {
+            Level::Subnet => vec![AnyIdx::Subnet(net.interface(e).subnet)],
+            Level::SecurityGroup => net
+                .interface(e)
+                .security_groups
+                .iter()
+                .map(|g| AnyIdx::SecurityGroup(*g))
+                .collect(),
+        }
+    };
+    let mut wanted: BTreeSet<AnyIdx> = BTreeSet::new();
+    for p in &places {
+        for c in classes(net, &p.place) {
+            let addrs = delta::class_addresses(net, &c);
+            if affected(&c, addrs.as_deref()) {
+                if let Class::Interfaces { members, .. } = &c {
+                    for (e, _) in members {
+                        wanted.extend(groups_of_eni(*e));
+                    }
+                }
+            }
+        }
+    }
+    places
+        .into_iter()
+        .filter(|p| {
+            members(p)
+                .into_iter()
+                .any(|e| groups_of_eni(e).iter().any(|g| wanted.contains(g)))
+        })
+        .collect()
 }
 
 /// Per subnet, the public addresses mapped onto its interfaces: what the internet can

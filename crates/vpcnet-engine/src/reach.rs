@@ -15,6 +15,7 @@
 //! tells their addresses apart, which the address cuts then do.
 
 mod bounds;
+pub(crate) mod delta;
 mod routes;
 mod scope;
 pub mod space;
@@ -39,6 +40,7 @@ use crate::trace::{trace_verdict, Component, Endpoint, Query, Trace, TraceOption
 use bounds::{Bounds, Lookup};
 use std::rc::Rc;
 
+use delta::Delta;
 use routes::{Fate, FirstHops};
 use space::{merge, Span};
 
@@ -265,7 +267,7 @@ impl Reach {
 /// What makes two interface addresses behave differently apart from the address
 /// itself.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-struct IfaceKey {
+pub(crate) struct IfaceKey {
     subnet: SubnetIdx,
     groups: Vec<SgIdx>,
     source_dest_check: bool,
@@ -299,7 +301,7 @@ pub(crate) fn special(net: &Network, eni: EniIdx) -> bool {
 
 /// One class: a place's endpoints that only address rules can tell apart.
 #[derive(Clone, Debug)]
-enum Class {
+pub(crate) enum Class {
     Interfaces {
         key: IfaceKey,
         members: Vec<(EniIdx, Ipv4Addr)>,
@@ -309,7 +311,7 @@ enum Class {
     Site(TgwAttachmentIdx, Vec<Span>),
 }
 
-fn classes(net: &Network, place: &Place) -> Vec<Class> {
+pub(crate) fn classes(net: &Network, place: &Place) -> Vec<Class> {
     match place {
         Place::Interfaces(members) => {
             let mut by: BTreeMap<IfaceKey, Vec<(EniIdx, Ipv4Addr)>> = BTreeMap::new();
@@ -1192,6 +1194,38 @@ pub fn level_places(net: &Network, level: Level, role: Role) -> Vec<NamedPlace> 
 
 /// The all-pairs table at `level`. Rows are shared out among the machine's cores.
 pub fn matrix(net: &Network, level: Level, opts: &ReachOptions) -> Matrix {
+    matrix_within(net, level, opts, None)
+}
+
+/// A table's classes with the addresses a changed rule may see (see
+/// [`delta::class_addresses`]) and whether a change touches them.
+struct Classed {
+    class: Class,
+    addrs: Option<Vec<Span>>,
+    touched: bool,
+}
+
+impl Classed {
+    fn new(net: &Network, class: Class, delta: Option<&Delta>) -> Classed {
+        let touched = delta.is_some_and(|d| d.touches(&class));
+        let addrs = delta.and_then(|_| delta::class_addresses(net, &class));
+        Classed {
+            class,
+            addrs,
+            touched,
+        }
+    }
+}
+
+/// [`matrix`]; with a `delta`, only the cells where some pair of classes may be
+/// affected by its rule change (every pair of such a cell is solved, so the cell is
+/// whole).
+pub(crate) fn matrix_within(
+    net: &Network,
+    level: Level,
+    opts: &ReachOptions,
+    delta: Option<&Delta>,
+) -> Matrix {
     let sources = level_places(net, level, Role::Source);
     let destinations = level_places(net, level, Role::Destination);
     let dst_classes: Vec<Vec<Column>> = destinations
@@ -1201,10 +1235,17 @@ pub fn matrix(net: &Network, level: Level, opts: &ReachOptions) -> Matrix {
                 .into_iter()
                 .map(|c| {
                     let w = whole_subnet(net, &c);
-                    (c, w)
+                    (Classed::new(net, c, delta), w)
                 })
                 .collect()
         })
+        .collect();
+    // Columns some change touches: every row looks at them.
+    let touched_columns: Vec<usize> = dst_classes
+        .iter()
+        .enumerate()
+        .filter(|(_, cs)| cs.iter().any(|(c, _)| c.touched))
+        .map(|(j, _)| j)
         .collect();
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -1222,7 +1263,38 @@ pub fn matrix(net: &Network, level: Level, opts: &ReachOptions) -> Matrix {
                 break;
             };
             s.first_hop.clear();
-            cells.extend(matrix_row(&mut s, i, src, &dst_classes));
+            let src_classes: Vec<Classed> = classes(net, &src.place)
+                .into_iter()
+                .map(|c| Classed::new(net, c, delta))
+                .collect();
+            let columns: Vec<usize> = match delta {
+                None => (0..dst_classes.len()).collect(),
+                Some(d) => {
+                    let candidates: &mut dyn Iterator<Item = usize> =
+                        if src_classes.iter().any(|c| c.touched) {
+                            &mut (0..dst_classes.len())
+                        } else {
+                            &mut touched_columns.iter().copied()
+                        };
+                    candidates
+                        .filter(|&j| {
+                            src_classes.iter().any(|sc| {
+                                dst_classes[j].iter().any(|(dc, _)| {
+                                    d.affects(
+                                        &sc.class,
+                                        sc.addrs.as_deref(),
+                                        &dc.class,
+                                        dc.addrs.as_deref(),
+                                    )
+                                })
+                            })
+                        })
+                        .collect()
+                }
+            };
+            if !columns.is_empty() {
+                cells.extend(matrix_row(&mut s, i, &src_classes, &dst_classes, &columns));
+            }
         }
         (cells, s.traces, s.inexact)
     };
@@ -1250,21 +1322,21 @@ pub fn matrix(net: &Network, level: Level, opts: &ReachOptions) -> Matrix {
 
 /// A destination class of a table, with its subnet when the class is its own
 /// interfaces in one subnet (see [`whole_subnet`]).
-type Column = (Class, Option<(SubnetIdx, bool)>);
+type Column = (Classed, Option<(SubnetIdx, bool)>);
 
-/// The non-empty cells of row `i`.
+/// The non-empty cells of row `i` among `columns`.
 fn matrix_row(
     s: &mut Solver,
     i: usize,
-    src: &NamedPlace,
+    src_classes: &[Classed],
     dst_classes: &[Vec<Column>],
+    columns: &[usize],
 ) -> Vec<MatrixCell> {
-    let src_classes = classes(s.net, &src.place);
     // Per source class, the fate of every subnet at its first route lookup: most
     // pairs of a large network die there, and are skipped without a look.
     let tables: Vec<Option<Option<Rc<Vec<Fate>>>>> = src_classes
         .iter()
-        .map(|sc| match sc {
+        .map(|sc| match &sc.class {
             Class::Interfaces { key, .. } if key.special.is_none() => {
                 Some(s.first.table_of(s.net, key.subnet))
             }
@@ -1272,7 +1344,8 @@ fn matrix_row(
         })
         .collect();
     let mut cells = Vec::new();
-    for (j, dcs) in dst_classes.iter().enumerate() {
+    for &j in columns {
+        let dcs = &dst_classes[j];
         let mut flows: Vec<Flow> = Vec::new();
         for (sc, table) in src_classes.iter().zip(&tables) {
             for (dc, whole) in dcs {
@@ -1285,7 +1358,7 @@ fn matrix_row(
                         continue;
                     }
                 }
-                for row in rows_of(s, sc, dc) {
+                for row in rows_of(s, &sc.class, &dc.class) {
                     for f in row.flows {
                         if !flows.iter().any(|g| {
                             g.protocol == f.protocol

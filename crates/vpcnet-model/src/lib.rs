@@ -27,6 +27,8 @@
 
 mod builder;
 pub use builder::is_reserved;
+mod change;
+pub use change::RuleChanges;
 mod diag;
 mod dns;
 mod endpoint;

@@ -15,7 +15,9 @@ use std::process::ExitCode;
 use ipnet::Ipv4Net;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
-use vpcnet_engine::diff::{diff_with, Cause, Diff, Internet, PairChange, Presence, INTERNET};
+use vpcnet_engine::diff::{
+    diff_with, Cause, Diff, Internet, Narrowing, PairChange, Presence, INTERNET,
+};
 use vpcnet_engine::reach::space::{merge, Span};
 use vpcnet_engine::reach::{internet_spans, Level, ReachOptions};
 use vpcnet_model::{InterfaceOwner, Network};
@@ -46,6 +48,10 @@ struct WireDiff {
     gained: Vec<WireChange>,
     lost: Vec<WireChange>,
     unchanged_pairs: usize,
+    /// When only rules changed: the security groups and network ACLs whose rules did,
+    /// and then only pairs they can judge were compared (`unchanged_pairs` counts
+    /// among those); `null` when every pair was.
+    narrowed_to: Option<Vec<String>>,
     inexact: Vec<String>,
 }
 
@@ -356,12 +362,15 @@ fn text(d: &Diff, level: &str, own: &Public) -> String {
     for i in &d.inexact {
         let _ = writeln!(out, "note: {i}");
     }
+    if let Some(ids) = &d.narrowed_to {
+        let _ = writeln!(out, "note: {}", narrowed_text(ids));
+    }
     let _ = writeln!(
         out,
-        "{} gained, {} lost, {} pair(s) of {level}s unchanged",
+        "{} gained, {} lost, {}",
         d.gained.len(),
         d.lost.len(),
-        d.unchanged_pairs
+        unchanged_text(d, level)
     );
     out
 }
@@ -437,16 +446,16 @@ fn markdown(d: &Diff, level: &str, own: &Public) -> String {
     if d.is_empty() {
         let _ = writeln!(
             out,
-            "No connectivity gained or lost ({} pair(s) of {level}s unchanged).",
-            d.unchanged_pairs
+            "No connectivity gained or lost ({}).",
+            unchanged_text(d, level)
         );
     } else {
         let _ = writeln!(
             out,
-            "**{} gained, {} lost** ({} pair(s) of {level}s unchanged).\n",
+            "**{} gained, {} lost** ({}).\n",
             d.gained.len(),
             d.lost.len(),
-            d.unchanged_pairs
+            unchanged_text(d, level)
         );
     }
     let mut left_out = 0;
@@ -483,7 +492,34 @@ fn markdown(d: &Diff, level: &str, own: &Public) -> String {
     for i in &d.inexact {
         let _ = writeln!(out, "> note: {}\n", md(i));
     }
+    if let Some(ids) = &d.narrowed_to {
+        let _ = writeln!(out, "> note: {}\n", md(&narrowed_text(ids)));
+    }
     out
+}
+
+/// `24 pair(s) of subnets unchanged`, or `2 compared pair(s) …` when narrowed.
+fn unchanged_text(d: &Diff, level: &str) -> String {
+    let compared = if d.narrowed_to.is_some() {
+        "compared "
+    } else {
+        ""
+    };
+    format!(
+        "{} {compared}pair(s) of {level}s unchanged",
+        d.unchanged_pairs
+    )
+}
+
+/// What a narrowed comparison looked at.
+fn narrowed_text(ids: &[String]) -> String {
+    if ids.is_empty() {
+        return "the two inputs are the same network: nothing was compared (--all-pairs compares every pair)".to_owned();
+    }
+    format!(
+        "only rules of {} changed: only pairs they can judge were compared (--all-pairs compares every pair)",
+        ids.join(", ")
+    )
 }
 
 // ---------------------------------------------------------------------------------
@@ -606,6 +642,11 @@ pub(crate) fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
         level,
         &ReachOptions::default(),
         internet,
+        if args.all_pairs {
+            Narrowing::Off
+        } else {
+            Narrowing::Auto
+        },
     );
     let own = Public::of(&[&before.network, &after.network]);
     let out = match args.format {
@@ -621,6 +662,7 @@ pub(crate) fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
                 gained: d.gained.iter().map(|c| wire_change(c, &own)).collect(),
                 lost: d.lost.iter().map(|c| wire_change(c, &own)).collect(),
                 unchanged_pairs: d.unchanged_pairs,
+                narrowed_to: d.narrowed_to.clone(),
                 inexact: d.inexact.clone(),
             };
             serde_json::to_string_pretty(&w)? + "\n"

@@ -95,10 +95,24 @@ fn same_input_is_no_change_and_exits_zero() {
             "example:cross-vpc",
             "example:cross-vpc",
             "--exit-code",
+            "--all-pairs",
         ],
         0,
         expect![[r#"
             0 gained, 0 lost, 24 pair(s) of subnets unchanged
+        "#]],
+    );
+    check(
+        &[
+            "diff",
+            "example:cross-vpc",
+            "example:cross-vpc",
+            "--exit-code",
+        ],
+        0,
+        expect![[r#"
+            note: the two inputs are the same network: nothing was compared (--all-pairs compares every pair)
+            0 gained, 0 lost, 0 compared pair(s) of subnets unchanged
         "#]],
     );
     let o = run(
@@ -218,7 +232,8 @@ fn plan_alone_without_exit_code_exits_zero() {
               + app (subnet-0a1b2c3d4e5f00001) -> db (subnet-0a1b2c3d4e5f00002): tcp 22
                   because security-group db (sg-0a1b2c3d4e5f00002) changed; stopped them before: ENI_SG_RULES_MISMATCH
                     no inbound rule of security group db (sg-0a1b2c3d4e5f00002) on eni-tf-aws_instance.db of instance db (i-0a1b2c3d4e5f00002) allows tcp 10.20.1.10:49152 -> 10.20.2.10:22
-            1 gained, 0 lost, 0 pair(s) of subnets unchanged
+            note: only rules of sg-0a1b2c3d4e5f00002 changed: only pairs they can judge were compared (--all-pairs compares every pair)
+            1 gained, 0 lost, 0 compared pair(s) of subnets unchanged
         "#]],
     );
 }
@@ -412,7 +427,15 @@ fn no_internet_leaves_the_internet_out_and_says_so() {
 fn a_plan_beside_another_input_stands_for_its_planned_values() {
     let plan = data("sg-rule.plan.json");
     let o = run(
-        &["diff", &plan, &plan, "--format", "json", "--exit-code"],
+        &[
+            "diff",
+            &plan,
+            &plan,
+            "--format",
+            "json",
+            "--exit-code",
+            "--all-pairs",
+        ],
         0,
     );
     let v: Value = serde_json::from_str(&stdout(&o)).expect("JSON");

@@ -4,7 +4,9 @@
 
 use std::net::Ipv4Addr;
 
-use vpcnet_engine::diff::{diff, Diff, PairChange, Presence, INTERNET};
+use vpcnet_engine::diff::{
+    diff, diff_with, Diff, Internet, Narrowing, PairChange, Presence, INTERNET,
+};
 use vpcnet_engine::reach::space::Span;
 use vpcnet_engine::reach::{Level, ReachOptions};
 use vpcnet_engine::{trace, Endpoint, Query};
@@ -64,9 +66,16 @@ const OFFICE_SSH: &str = "{protocol: tcp, ports: 22, cidr: 198.51.100.0/24, desc
 fn an_example_against_itself_changes_nothing() {
     for name in ["cross-vpc", "observability"] {
         for level in [Level::Subnet, Level::SecurityGroup] {
-            let d = run(example(name), example(name), level);
+            let (a, b) = (net(example(name)), net(example(name)));
+            let opts = ReachOptions::default();
+            let d = diff_with(&a, &b, level, &opts, Internet::Compared, Narrowing::Off);
             assert!(d.is_empty(), "{name}: {d:#?}");
             assert!(d.unchanged_pairs > 0, "{name}: some pair has flows");
+            // Nothing changed, so nothing needs comparing.
+            let d = diff(&a, &b, level, &opts);
+            assert!(d.is_empty(), "{name}: {d:#?}");
+            assert_eq!(d.narrowed_to, Some(Vec::new()));
+            assert_eq!(d.unchanged_pairs, 0);
         }
     }
 }
@@ -653,6 +662,7 @@ fn witnesses_of_random_changes_trace_as_the_diff_says() {
             if let Err(e) = check_pair(&before, &after, level) {
                 panic!("seed {seed}, {level:?}: {e}");
             }
+            narrowed_agrees(&before, &after, level, &format!("seed {seed}"));
         }
         let d = diff(&before, &after, Level::Subnet, &ReachOptions::default());
         changed += usize::from(!d.is_empty());
@@ -662,4 +672,129 @@ fn witnesses_of_random_changes_trace_as_the_diff_says() {
         );
     }
     assert!(changed > 0, "some random change changes connectivity");
+}
+
+// ---------------------------------------------------------------------------------
+// Narrowed comparison: when only rules change, only pairs a changed rule can judge are
+// compared; the answer must be the whole comparison's.
+
+/// The whole comparison and the narrowed one agree; returns whether it was narrowed.
+fn narrowed_agrees(before: &Network, after: &Network, level: Level, what: &str) -> bool {
+    let opts = ReachOptions::default();
+    let whole = diff_with(
+        before,
+        after,
+        level,
+        &opts,
+        Internet::Compared,
+        Narrowing::Off,
+    );
+    let narrow = diff_with(
+        before,
+        after,
+        level,
+        &opts,
+        Internet::Compared,
+        Narrowing::Auto,
+    );
+    assert_eq!(whole.narrowed_to, None);
+    assert_eq!(
+        lines(&narrow.gained),
+        lines(&whole.gained),
+        "{what} {level:?}: gained"
+    );
+    assert_eq!(
+        lines(&narrow.lost),
+        lines(&whole.lost),
+        "{what} {level:?}: lost"
+    );
+    let internet =
+        |cs: &[PairChange]| -> Vec<Vec<Span>> { cs.iter().map(|c| c.internet.clone()).collect() };
+    assert_eq!(
+        internet(&narrow.gained),
+        internet(&whole.gained),
+        "{what}: addresses"
+    );
+    assert!(narrow.unchanged_pairs <= whole.unchanged_pairs, "{what}");
+    narrow.narrowed_to.is_some()
+}
+
+fn open_rule(cidr: &str) -> SgRuleSpec {
+    SgRuleSpec {
+        protocol: Some(ProtoSpec::Number(-1)),
+        cidr: Some(cidr.to_owned()),
+        ..SgRuleSpec::default()
+    }
+}
+
+/// Every security group and network ACL of the built-in examples changed in turn
+/// (opened to the world, opened to its own VPC, a rule taken away, an entry that
+/// denies): narrowed and whole comparisons agree. In the observability example every
+/// group and subnet is on a load balancer's or proxy's way, so none is narrowed; in the
+/// cross-VPC one, about half.
+#[test]
+fn narrowed_diffs_of_every_rule_list_of_the_examples_agree_with_whole_ones() {
+    let mut narrowed = 0;
+    for name in ["cross-vpc", "observability"] {
+        let spec = vpcnet_spec::parse(None, example(name)).expect("example parses");
+        let before = lower(&spec);
+        let mut all = 0;
+        for v in 0..spec.vpcs.len() {
+            let Some(Lenient::Ok(vpc)) = spec.vpcs.get(v) else {
+                continue;
+            };
+            let cidr = vpc.cidr.clone().unwrap_or_else(|| "10.0.0.0/8".to_owned());
+            for g in 0..vpc.security_groups.len() {
+                let mut other = spec.clone();
+                let Some(Lenient::Ok(vpc)) = other.vpcs.get_mut(v) else {
+                    continue;
+                };
+                let Some(Lenient::Ok(sg)) = vpc.security_groups.get_mut(g) else {
+                    continue;
+                };
+                let what = format!("{name} {} #{g}", sg.name);
+                match g % 3 {
+                    0 => sg.ingress.push(Lenient::Ok(open_rule("0.0.0.0/0"))),
+                    1 if !sg.ingress.is_empty() => {
+                        sg.ingress.remove(0);
+                    }
+                    _ => sg.egress = Some(vec![Lenient::Ok(open_rule(&cidr))]),
+                }
+                let after = lower(&other);
+                for level in [Level::Subnet, Level::SecurityGroup] {
+                    narrowed += usize::from(narrowed_agrees(&before, &after, level, &what));
+                    all += 1;
+                }
+            }
+            for a in 0..vpc.network_acls.len() {
+                let mut other = spec.clone();
+                let Some(Lenient::Ok(vpc)) = other.vpcs.get_mut(v) else {
+                    continue;
+                };
+                let Some(Lenient::Ok(acl)) = vpc.network_acls.get_mut(a) else {
+                    continue;
+                };
+                let what = format!("{name} {} #{a}", acl.name);
+                let entry = NaclEntrySpec {
+                    rule: 1,
+                    action: "deny".to_owned(),
+                    protocol: ProtoSpec::Name("tcp".to_owned()),
+                    ports: Some(PortsSpec::Range(["1024-65535", "443"][a % 2].to_owned())),
+                    icmp_type: None,
+                    icmp_code: None,
+                    cidr: [cidr.as_str(), "0.0.0.0/0"][a % 2].to_owned(),
+                };
+                acl.ingress
+                    .retain(|e| !matches!(e, Lenient::Ok(e) if e.rule == 1));
+                acl.ingress.push(Lenient::Ok(entry));
+                let after = lower(&other);
+                for level in [Level::Subnet, Level::SecurityGroup] {
+                    narrowed += usize::from(narrowed_agrees(&before, &after, level, &what));
+                    all += 1;
+                }
+            }
+        }
+        assert!(all > 10, "{name}: {all} changes");
+    }
+    assert!(narrowed > 10, "only {narrowed} changes were narrowed");
 }

@@ -1,0 +1,338 @@
+//! Which pairs of classes a rule change can give another answer.
+//!
+//! When two networks differ only in the rules of some security groups and network ACLs
+//! ([`Network::rule_changes`]), a pair of classes keeps its answer unless some packet
+//! between them is judged by a changed rule. The changed rules are the ones in one
+//! version only; a packet none of them matches gets the same verdict from either
+//! version of the list (security groups allow when any rule does; a network ACL takes
+//! the first entry that matches, and the changed entries do not match it), and the
+//! rules that do not match its address add no protocol or port cuts, so every trace of
+//! the pair is the same on both sides.
+//!
+//! A list is judged where a packet enters or leaves an interface. For a member that
+//! only ever sends or receives (no load balancer, endpoint, NAT, appliance, proxy,
+//! mesh node, target of a load balancer or upstream of a proxy), that is the pair's own
+//! source or destination:
+//! - a changed outbound rule of a group the source carries matters only for
+//!   destinations whose addresses it matches;
+//! - a changed inbound rule of a group the destination carries matters only for
+//!   sources whose addresses (or their public addresses) it matches, or for every
+//!   source when it matches a translator's address (the destination then sees some
+//!   sources as that translator);
+//! - a changed network ACL entry of the source's subnet matters for the destinations
+//!   it matches (requests out, replies in), one of the destination's subnet for the
+//!   sources it matches, or for all when it matches a translator.
+//!
+//! A changed list with a member (or a subnet) that packets pass through is not
+//! narrowed: [`Delta::new`] gives `None`, and the caller answers afresh.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use vpcnet_model::{
+    EniIdx, Network, RuleChanges, SgIdx, SgPeer, SgRule, SubnetIdx, TgwAttachmentKind,
+};
+
+use super::space::{merge, Span};
+use super::{special, Class};
+
+/// The addresses a changed list's changed rules match.
+#[derive(Clone, Debug, Default)]
+struct Changed {
+    /// Outbound (for a group) or either way (for a network ACL), merged.
+    out: Vec<Span>,
+    /// Inbound, merged (network ACLs use `out` for both).
+    inbound: Vec<Span>,
+    /// Whether an inbound (or, for an ACL, any) changed rule matches a translator.
+    translated: bool,
+}
+
+/// What a rule change can alter (see the module documentation).
+#[derive(Clone, Debug)]
+pub(crate) struct Delta {
+    groups: FxHashMap<SgIdx, Changed>,
+    /// Per subnet whose network ACL changed.
+    subnets: FxHashMap<SubnetIdx, Changed>,
+}
+
+/// The addresses of a class as a changed rule may see them: its members' own and
+/// public addresses, an address span, or `None` for anything (mesh nodes, VPN
+/// sites, whose packets may come through translators).
+pub(crate) fn class_addresses(net: &Network, class: &Class) -> Option<Vec<Span>> {
+    match class {
+        Class::Interfaces { members, .. } => {
+            let mut spans = Vec::with_capacity(members.len());
+            for &(e, ip) in members {
+                spans.push(Span::one(u32::from(ip)));
+                if let Some(p) = net.interface(e).public_for(ip) {
+                    spans.push(Span::one(u32::from(p)));
+                }
+            }
+            Some(merge(spans))
+        }
+        Class::Internet(spans) => Some(spans.clone()),
+        Class::Node(_) | Class::Site(..) => None,
+    }
+}
+
+/// Whether two merged span lists share an address.
+fn meet(a: &[Span], b: &[Span]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        if x.hi < y.lo {
+            i += 1;
+        } else if y.hi < x.lo {
+            j += 1;
+        } else {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether `spans` (or anything, for `None`) meets `changed`.
+fn hits(spans: Option<&[Span]>, changed: &[Span]) -> bool {
+    match spans {
+        Some(s) => meet(s, changed),
+        None => !changed.is_empty(),
+    }
+}
+
+/// Interfaces a packet can enter or leave without being the source or destination of
+/// the question: every interface with a role of its own, targets of load balancers,
+/// upstreams of proxies.
+fn transit(net: &Network) -> FxHashSet<EniIdx> {
+    let mut out: FxHashSet<EniIdx> = net.eni_ids().filter(|e| special(net, *e)).collect();
+    let mut by_ip = |ip| {
+        out.extend(net.enis_with_private_ip(ip));
+        if let Some((e, _)) = net.eni_by_public_ip(ip) {
+            out.insert(e);
+        }
+    };
+    for tg in net.target_groups() {
+        for t in &tg.targets {
+            by_ip(t.ip);
+        }
+    }
+    for i in net.instance_ids() {
+        let Some(&eni) = net.instance(i).interfaces.first() else {
+            continue;
+        };
+        for route in net.proxy_routes(i) {
+            match route.upstream.parse() {
+                Ok(ip) => by_ip(ip),
+                Err(_) => {
+                    let r = crate::dns::resolve_name(
+                        net,
+                        Some(net.vpc_of_eni(eni)),
+                        &route.upstream,
+                        vpcnet_model::RecordType::A,
+                    );
+                    if let Some(ip) = r.first_v4() {
+                        by_ip(ip);
+                    }
+                }
+            }
+        }
+    }
+    for tg in net.target_groups() {
+        out.extend(tg.targets.iter().filter_map(|t| t.eni));
+    }
+    out
+}
+
+/// The addresses a security group rule's peer matches.
+fn peer_spans(net: &Network, rule: &SgRule, out: &mut Vec<Span>) {
+    match &rule.peer {
+        SgPeer::Cidr(c) => out.push(Span::of_net(*c)),
+        SgPeer::PrefixList(pl) => {
+            out.extend(net.prefix_list(*pl).cidrs.iter().map(|c| Span::of_net(*c)))
+        }
+        SgPeer::Group(g) => {
+            for e in net.interfaces() {
+                if e.security_groups.contains(g) {
+                    out.extend(e.private_ips.iter().map(|p| Span::one(u32::from(p.addr))));
+                }
+            }
+        }
+        SgPeer::Ipv6(_) | SgPeer::UnknownGroup(_) => {}
+    }
+}
+
+/// Rules in one list only, by their meaning (where they were declared and their
+/// descriptions do not count).
+fn one_sided<'r, T: PartialEq>(a: &'r [T], b: &'r [T]) -> Vec<&'r T> {
+    let mut out: Vec<&T> = a.iter().filter(|r| !b.contains(r)).collect();
+    out.extend(b.iter().filter(|r| !a.contains(r)));
+    out
+}
+
+impl Delta {
+    /// What the rule changes between `before` and `after` can alter, or `None` when
+    /// a changed list is judged where packets pass through.
+    pub(crate) fn new(before: &Network, after: &Network, changes: &RuleChanges) -> Option<Delta> {
+        let transit = transit(before);
+        let mut transit_subnets: FxHashSet<SubnetIdx> = transit
+            .iter()
+            .map(|e| before.interface(*e).subnet)
+            .collect();
+        for a in before.tgw_attachments() {
+            if let TgwAttachmentKind::Vpc { subnets, .. } = &a.kind {
+                transit_subnets.extend(subnets.iter().copied());
+            }
+        }
+        // Interfaces with a role of their own are the ones that rewrite sources (NAT,
+        // load balancers, proxies, endpoints, mesh routers); targets only receive.
+        let mut translators: Vec<Span> = Vec::new();
+        for e in transit.iter().filter(|e| special(before, **e)) {
+            for p in &before.interface(*e).private_ips {
+                translators.push(Span::one(u32::from(p.addr)));
+                if let Some(a) = p.public {
+                    translators.push(Span::one(u32::from(a)));
+                }
+            }
+        }
+        for n in before.tailnet_nodes() {
+            translators.extend(n.addrs.iter().map(|a| Span::one(u32::from(*a))));
+        }
+        let translators = merge(translators);
+
+        let mut groups = FxHashMap::default();
+        let changed_groups: FxHashSet<SgIdx> = changes.security_groups.iter().copied().collect();
+        for e in before.eni_ids() {
+            let iface = before.interface(e);
+            if transit.contains(&e)
+                && iface
+                    .security_groups
+                    .iter()
+                    .any(|g| changed_groups.contains(g))
+            {
+                return None;
+            }
+        }
+        let strip = |rules: &[SgRule]| -> Vec<SgRule> {
+            rules
+                .iter()
+                .map(|r| SgRule {
+                    description: None,
+                    origin: None,
+                    ..r.clone()
+                })
+                .collect()
+        };
+        for &g in &changes.security_groups {
+            let (a, b) = (before.security_group(g), after.security_group(g));
+            let mut c = Changed::default();
+            let (ai, bi) = (strip(&a.ingress), strip(&b.ingress));
+            for r in one_sided(&ai, &bi) {
+                peer_spans(before, r, &mut c.inbound);
+            }
+            let (ae, be) = (strip(&a.egress), strip(&b.egress));
+            for r in one_sided(&ae, &be) {
+                peer_spans(before, r, &mut c.out);
+            }
+            c.inbound = merge(c.inbound);
+            c.out = merge(c.out);
+            c.translated = meet(&c.inbound, &translators);
+            groups.insert(g, c);
+        }
+
+        let mut subnets = FxHashMap::default();
+        for &acl in &changes.network_acls {
+            let (a, b) = (before.network_acl(acl), after.network_acl(acl));
+            let strip = |es: &[vpcnet_model::NaclEntry]| -> Vec<vpcnet_model::NaclEntry> {
+                es.iter()
+                    .map(|e| vpcnet_model::NaclEntry {
+                        origin: None,
+                        ..e.clone()
+                    })
+                    .collect()
+            };
+            let mut c = Changed::default();
+            for (x, y) in [(&a.ingress, &b.ingress), (&a.egress, &b.egress)] {
+                let (x, y) = (strip(x), strip(y));
+                c.out
+                    .extend(one_sided(&x, &y).into_iter().map(|e| Span::of_net(e.cidr)));
+            }
+            c.out = merge(c.out);
+            c.translated = meet(&c.out, &translators);
+            for s in before.subnet_ids() {
+                if before.effective_nacl(s) == Some(acl) {
+                    if transit_subnets.contains(&s) {
+                        return None;
+                    }
+                    subnets.insert(s, c.clone());
+                }
+            }
+        }
+        Some(Delta { groups, subnets })
+    }
+
+    /// Whether some packet from `src` to `dst` may be judged by a changed rule.
+    /// `src_addrs` and `dst_addrs` are their [`class_addresses`].
+    pub(crate) fn affects(
+        &self,
+        src: &Class,
+        src_addrs: Option<&[Span]>,
+        dst: &Class,
+        dst_addrs: Option<&[Span]>,
+    ) -> bool {
+        if let Class::Interfaces { key, .. } = src {
+            for g in &key.groups {
+                if let Some(c) = self.groups.get(g) {
+                    if hits(dst_addrs, &c.out) {
+                        return true;
+                    }
+                }
+            }
+            if let Some(c) = self.subnets.get(&key.subnet) {
+                if hits(dst_addrs, &c.out) {
+                    return true;
+                }
+            }
+        }
+        if let Class::Interfaces { key, .. } = dst {
+            for g in &key.groups {
+                if let Some(c) = self.groups.get(g) {
+                    if c.translated || hits(src_addrs, &c.inbound) {
+                        return true;
+                    }
+                }
+            }
+            if let Some(c) = self.subnets.get(&key.subnet) {
+                if c.translated || hits(src_addrs, &c.out) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Whether some pair with `class` on either end may be affected at all.
+    pub(crate) fn touches(&self, class: &Class) -> bool {
+        match class {
+            Class::Interfaces { key, .. } => {
+                self.subnets.contains_key(&key.subnet)
+                    || key.groups.iter().any(|g| self.groups.contains_key(g))
+            }
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(lo: u32, hi: u32) -> Span {
+        Span { lo, hi }
+    }
+
+    #[test]
+    fn spans_meet_when_they_share_an_address() {
+        assert!(meet(&[s(1, 5), s(10, 12)], &[s(12, 20)]));
+        assert!(!meet(&[s(1, 5), s(10, 11)], &[s(6, 9), s(12, 20)]));
+        assert!(!meet(&[], &[s(0, u32::MAX)]));
+        assert!(hits(None, &[s(3, 3)]));
+        assert!(!hits(None, &[]));
+    }
+}
