@@ -319,6 +319,11 @@ pub(crate) struct VerifyArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = VerifyFormat::Text)]
     pub(crate) format: VerifyFormat,
+    /// Keep running: check again whenever an input or the intents file changes (a
+    /// change to security group or network ACL rules only re-solves what those rules
+    /// can judge), until interrupted.
+    #[arg(long)]
+    pub(crate) watch: bool,
 }
 
 /// Output formats of `diff`.

@@ -13,6 +13,11 @@
 //!   0-63) is run for real beside the engine answering the same slice.
 //! - `matrix/{200,1000}_vpcs_subnet`: the all-pairs table at subnet level, timed once
 //!   each (`SKIP_MATRIX=1` leaves them out).
+//! - `reverify/1000_vpcs_{bastion,spoke_db}_rule`: a kept question (every source to
+//!   the bastion; to a spoke's database instance) brought up to date after one
+//!   ingress rule of the destination's group changed (`Standing::update`).
+//! - `diff/1000_vpcs_{spoke_db,bastion}_rule`: `diff` at subnet level, the internet
+//!   included, of the network and the same with one rule changed.
 //! - `build/1000_vpcs`: lowering the generated spec to a `Network`.
 //!
 //! ```text
@@ -25,8 +30,11 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use vpcnet_engine::diff::diff;
 use vpcnet_engine::reach::space::Span;
-use vpcnet_engine::reach::{matrix, reach, select, Level, Place, ReachOptions, Role, Selector};
+use vpcnet_engine::reach::{
+    matrix, reach, select, Level, Place, ReachOptions, Role, Selector, Standing,
+};
 use vpcnet_engine::{trace, Endpoint, Query};
 use vpcnet_model::{Network, NetworkBuilder};
 use vpcnet_spec::generate::{generate, GenerateOptions};
@@ -80,8 +88,13 @@ fn destination(spec: &Spec, net: &Network, nth: usize, private: bool) -> (String
 
 /// The spec with the first ingress rule of `sg` (in the first VPC) on another port.
 fn one_rule_changed(spec: &Spec, sg: &str) -> Spec {
+    rule_changed_in(spec, 0, sg)
+}
+
+/// The spec with the first ingress rule of `sg` in the `nth` VPC on another port.
+fn rule_changed_in(spec: &Spec, nth: usize, sg: &str) -> Spec {
     let mut s = spec.clone();
-    if let Some(Lenient::Ok(v)) = s.vpcs.first_mut() {
+    if let Some(Lenient::Ok(v)) = s.vpcs.get_mut(nth) {
         for g in v.security_groups.iter_mut() {
             if let Lenient::Ok(g) = g {
                 if g.name == sg {
@@ -244,6 +257,63 @@ fn reach_benches(c: &mut Criterion) {
         srcs.len() * 64,
         brute / engine
     );
+
+    // Re-checking a kept question after one rule changed: each iteration brings it
+    // from one network to the other, alternately.
+    let db_vpc = match &spec.vpcs[5] {
+        Lenient::Ok(v) => v.name.clone(),
+        Lenient::Err(_) => panic!("VPC 5 loads"),
+    };
+    let db_id = format!("eni-{db_vpc}-db-a-1");
+    let to_db = select(&net, &Selector::Resource(db_id.clone()), Role::Destination)
+        .expect("a spoke's database interface");
+    let db_changed = build(&rule_changed_in(&spec, 5, "db"));
+    let t = Instant::now();
+    let bastion_changes = net.rule_changes(&changed).expect("only rules changed");
+    eprintln!(
+        "rule_changes on two 1000-VPC networks: {:.1} ms, {:?}",
+        t.elapsed().as_secs_f64() * 1e3,
+        bastion_changes
+    );
+    let db_changes = net.rule_changes(&db_changed).expect("only rules changed");
+    let mut g = c.benchmark_group("reverify");
+    g.sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    for (name, dst, other, changes) in [
+        ("1000_vpcs_bastion_rule", &to, &changed, &bastion_changes),
+        ("1000_vpcs_spoke_db_rule", &to_db, &db_changed, &db_changes),
+    ] {
+        let mut kept = Standing::new(&net, &from, dst, &opts);
+        let mut forward = true;
+        let solved = kept.update(&net, other, changes);
+        kept.update(other, &net, changes);
+        eprintln!("reverify/{name}: {solved:?} pairs solved again");
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let (x, y) = if forward {
+                    (&net, other)
+                } else {
+                    (other, &net)
+                };
+                forward = !forward;
+                black_box(kept.update(x, y, changes))
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("diff");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(10));
+    g.bench_function("1000_vpcs_spoke_db_rule", |b| {
+        b.iter(|| black_box(diff(&net, &db_changed, Level::Subnet, &opts)))
+    });
+    g.bench_function("1000_vpcs_bastion_rule", |b| {
+        b.iter(|| black_box(diff(&net, &changed, Level::Subnet, &opts)))
+    });
+    g.finish();
 
     let mut g = c.benchmark_group("build");
     g.sample_size(10)

@@ -38,7 +38,7 @@ use std::net::Ipv4Addr;
 
 use vpcnet_model::{AnyIdx, EniIdx, InterfaceOwner, Network, PrefixListIdx};
 
-use crate::reach::delta::{self, Delta};
+use crate::reach::delta::{self, Delta, Transit};
 use crate::reach::space::{merge, Span};
 use crate::reach::{
     classes, internet_spans, level_places, matrix_within, reach, Class, Flow, Level, NamedPlace,
@@ -188,7 +188,7 @@ pub fn diff_with(
     };
     let delta = rules
         .as_ref()
-        .and_then(|c| Delta::new(before, after, c).map(|d| (c, d)));
+        .and_then(|c| Delta::new(before, after, c, &Transit::of(before)).map(|d| (c, d)));
     let narrowed_to = delta.as_ref().map(|(c, _)| {
         let mut ids: Vec<String> = c
             .security_groups

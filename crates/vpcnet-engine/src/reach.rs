@@ -636,20 +636,39 @@ struct Outcome {
 
 impl<'n> Solver<'n> {
     fn new(net: &'n Network, opts: &'n ReachOptions) -> Solver<'n> {
+        let kept = Kept {
+            lookup: Lookup::new(net),
+            first: FirstHops::new(net),
+            first_hop: HashMap::new(),
+        };
+        Solver::with_kept(net, opts, kept)
+    }
+
+    /// A solver for `net` from the parts another one kept: `net` must differ from
+    /// that one's only in rules.
+    fn with_kept(net: &'n Network, opts: &'n ReachOptions, kept: Kept) -> Solver<'n> {
         Solver {
             net,
             opts,
             trace_opts: TraceOptions {
                 host: opts.host.clone(),
             },
-            lookup: Lookup::new(net),
+            lookup: kept.lookup,
             bounds: Bounds::default(),
             memo: FxHashMap::default(),
-            first: FirstHops::new(net),
-            first_hop: HashMap::new(),
+            first: kept.first,
+            first_hop: kept.first_hop,
             keep_denials: true,
             inexact: Default::default(),
             traces: 0,
+        }
+    }
+
+    fn into_kept(self) -> Kept {
+        Kept {
+            lookup: self.lookup,
+            first: self.first,
+            first_hop: self.first_hop,
         }
     }
 
@@ -927,47 +946,199 @@ pub fn reach(
     destinations: &[NamedPlace],
     opts: &ReachOptions,
 ) -> Reach {
-    let mut s = Solver::new(net, opts);
-    let mut rows = Vec::new();
-    let dst_classes: Vec<Class> = destinations
-        .iter()
-        .flat_map(|d| classes(net, &d.place))
-        .collect();
-    // Interfaces whose first route drops a destination class, per destination class
-    // and source VPC: one row each, however many classes they are.
-    let mut unrouted: BTreeMap<(usize, VpcIdx), Vec<Class>> = BTreeMap::new();
-    for src in sources {
-        for sc in classes(net, &src.place) {
-            for (k, dc) in dst_classes.iter().enumerate() {
-                if let Class::Interfaces { key, .. } = &sc {
-                    if s.pair_dies(&sc, dc) {
+    Standing::new(net, sources, destinations, opts).answer()
+}
+
+/// A [`reach`] question kept with its answer per pair of source and destination
+/// classes, so that after a change to security group or network ACL rules only the
+/// pairs a changed rule can judge are solved again (see `reach::delta`): re-checking
+/// a question after a rule edit costs the pairs the edit touches, not the question.
+pub struct Standing {
+    opts: ReachOptions,
+    src: Vec<(Class, Option<Vec<Span>>)>,
+    dst: Vec<(Class, Option<Vec<Span>>)>,
+    /// Rows of every pair solved, in the question's order: (source class, destination
+    /// class, rows).
+    pairs: Vec<(usize, usize, Vec<Row>)>,
+    /// Per destination class, its entries in `pairs`.
+    by_dst: Vec<Vec<usize>>,
+    /// Interfaces whose first route drops a destination class, per destination class
+    /// and source VPC: their source classes and their one row.
+    unrouted: Vec<(usize, VpcIdx, Vec<usize>, Option<Row>)>,
+    /// What the network's routes, addresses and memberships give, unchanged by a
+    /// change to rules.
+    kept: Option<Kept>,
+    transit: Option<delta::Transit>,
+    inexact: std::collections::BTreeSet<String>,
+    traces: usize,
+}
+
+/// The parts of a solver that depend on no rule.
+struct Kept {
+    lookup: Lookup,
+    first: FirstHops,
+    first_hop: HashMap<(SubnetIdx, Ipv4Addr, Option<EniIdx>), bool>,
+}
+
+impl Standing {
+    /// Answers the question on `net`.
+    pub fn new(
+        net: &Network,
+        sources: &[NamedPlace],
+        destinations: &[NamedPlace],
+        opts: &ReachOptions,
+    ) -> Standing {
+        let with_addrs = |c: Class| {
+            let a = delta::class_addresses(net, &c);
+            (c, a)
+        };
+        let src: Vec<_> = sources
+            .iter()
+            .flat_map(|p| classes(net, &p.place))
+            .map(with_addrs)
+            .collect();
+        let dst: Vec<_> = destinations
+            .iter()
+            .flat_map(|p| classes(net, &p.place))
+            .map(with_addrs)
+            .collect();
+        let mut s = Solver::new(net, opts);
+        let mut pairs = Vec::new();
+        let mut by_dst = vec![Vec::new(); dst.len()];
+        let mut unrouted: BTreeMap<(usize, VpcIdx), Vec<usize>> = BTreeMap::new();
+        for (si, (sc, _)) in src.iter().enumerate() {
+            for (di, (dc, _)) in dst.iter().enumerate() {
+                if let Class::Interfaces { key, .. } = sc {
+                    if s.pair_dies(sc, dc) {
                         let vpc = net.vpc_of_subnet(key.subnet);
-                        unrouted.entry((k, vpc)).or_default().push(sc.clone());
+                        unrouted.entry((di, vpc)).or_default().push(si);
                         continue;
                     }
                 }
-                rows.extend(rows_of(&mut s, &sc, dc));
+                let rows = rows_of(&mut s, sc, dc);
+                by_dst[di].push(pairs.len());
+                pairs.push((si, di, rows));
             }
         }
+        let unrouted = unrouted
+            .into_iter()
+            .map(|((di, vpc), scs)| {
+                let row = unrouted_row(&mut s, vpc, &scs, &src, &dst[di].0);
+                (di, vpc, scs, row)
+            })
+            .collect();
+        let traces = s.traces;
+        let inexact = std::mem::take(&mut s.inexact);
+        Standing {
+            opts: opts.clone(),
+            src,
+            dst,
+            pairs,
+            by_dst,
+            unrouted,
+            kept: Some(s.into_kept()),
+            transit: None,
+            inexact,
+            traces,
+        }
     }
-    for ((k, vpc), scs) in unrouted {
-        rows.extend(unrouted_row(&mut s, vpc, &scs, &dst_classes[k]));
+
+    /// The answer, as [`reach`] gives it; `traces` counts those of the last
+    /// [`Standing::update`] (or of the first answer).
+    pub fn answer(&self) -> Reach {
+        let mut rows: Vec<Row> = self
+            .pairs
+            .iter()
+            .flat_map(|(_, _, r)| r.iter().cloned())
+            .collect();
+        rows.extend(self.unrouted.iter().filter_map(|u| u.3.clone()));
+        Reach {
+            rows,
+            inexact: self.inexact.iter().cloned().collect(),
+            traces: self.traces,
+        }
     }
-    Reach {
-        rows,
-        inexact: s.inexact.iter().cloned().collect(),
-        traces: s.traces,
+
+    /// Brings the answer from `before` (the network it was answered on) to `after`,
+    /// which differs from it only in `changes` (see [`Network::rule_changes`]).
+    /// Returns how many pairs of classes were solved again, or `None` when a changed
+    /// rule list is judged where packets pass through (a load balancer, NAT, an
+    /// appliance, their targets): then the caller asks afresh.
+    pub fn update(
+        &mut self,
+        before: &Network,
+        after: &Network,
+        changes: &vpcnet_model::RuleChanges,
+    ) -> Option<usize> {
+        let transit = self
+            .transit
+            .get_or_insert_with(|| delta::Transit::of(before));
+        let d = Delta::new(before, after, changes, transit)?;
+        let touched = |v: &[(Class, Option<Vec<Span>>)]| -> Vec<usize> {
+            v.iter()
+                .enumerate()
+                .filter(|(_, (c, _))| d.touches(c))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let (ts, td) = (touched(&self.src), touched(&self.dst));
+        let affects = |si: usize, di: usize| {
+            let (sc, sa) = &self.src[si];
+            let (dc, da) = &self.dst[di];
+            d.affects(sc, sa.as_deref(), dc, da.as_deref())
+        };
+        // Entries to solve again: those of touched sources (in order, by a search
+        // over the ordered entries) and of touched destinations.
+        let mut again: Vec<usize> = Vec::new();
+        for &si in &ts {
+            let from = self.pairs.partition_point(|p| p.0 < si);
+            let to = self.pairs.partition_point(|p| p.0 <= si);
+            again.extend((from..to).filter(|&k| affects(si, self.pairs[k].1)));
+        }
+        for &di in &td {
+            again.extend(
+                self.by_dst[di]
+                    .iter()
+                    .copied()
+                    .filter(|&k| affects(self.pairs[k].0, di)),
+            );
+        }
+        again.sort_unstable();
+        again.dedup();
+        let kept = self.kept.take().expect("kept between updates");
+        let mut s = Solver::with_kept(after, &self.opts, kept);
+        for &k in &again {
+            let (si, di, _) = self.pairs[k];
+            self.pairs[k].2 = rows_of(&mut s, &self.src[si].0, &self.dst[di].0);
+        }
+        let mut solved = again.len();
+        for u in &mut self.unrouted {
+            if u.2.iter().any(|&si| affects(si, u.0)) {
+                u.3 = unrouted_row(&mut s, u.1, &u.2, &self.src, &self.dst[u.0].0);
+                solved += 1;
+            }
+        }
+        self.traces = s.traces;
+        self.inexact.extend(std::mem::take(&mut s.inexact));
+        self.kept = Some(s.into_kept());
+        Some(solved)
     }
 }
 
 /// One row for interfaces of `vpc` whose first route drops every packet for `dc`,
 /// with what stops one of them (traced once).
-fn unrouted_row(s: &mut Solver, vpc: VpcIdx, scs: &[Class], dc: &Class) -> Option<Row> {
+fn unrouted_row(
+    s: &mut Solver,
+    vpc: VpcIdx,
+    scs: &[usize],
+    src: &[(Class, Option<Vec<Span>>)],
+    dc: &Class,
+) -> Option<Row> {
     let mut resources = Vec::new();
     let mut spans = Vec::new();
     let mut from = None;
-    for sc in scs {
-        if let Class::Interfaces { members, .. } = sc {
+    for &si in scs {
+        if let Class::Interfaces { members, .. } = &src[si].0 {
             for &(e, ip) in members {
                 resources.push(AnyIdx::Interface(e));
                 spans.push(Span::one(u32::from(ip)));

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use serde_json::{json, Value};
 use vpcnet_engine::reach::space::Span;
 use vpcnet_engine::reach::{
-    addresses_text, reach, select, NamedPlace, Place, ReachOptions, Role, Row, Selector,
+    addresses_text, select, NamedPlace, Place, Reach, ReachOptions, Role, Row, Selector, Standing,
 };
 use vpcnet_engine::{Component, Endpoint, Query, Trace, TranslationKind};
 use vpcnet_model::Network;
@@ -76,12 +76,43 @@ pub(crate) fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
             "warning: the input has {errors} error(s); the intents are checked on what loaded"
         );
     }
+    if args.watch {
+        return watch(args, &inputs, &file, list, loaded);
+    }
     let net = &loaded.network;
+    let kept = answer(net, &file, &list)?;
+    let failed = report(args, net, &file, &list, &kept)?;
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Every intent's question answered, kept for re-checking.
+fn answer(net: &Network, file: &str, list: &[Intent]) -> anyhow::Result<Vec<Standing>> {
+    list.iter()
+        .map(|intent| {
+            let q = question(net, file, intent)?;
+            Ok(Standing::new(net, &q.sources, &q.destinations, &q.opts))
+        })
+        .collect()
+}
+
+/// Judges every intent by its kept answer and prints the report; returns how many
+/// intents fail.
+fn report(
+    args: &VerifyArgs,
+    net: &Network,
+    file: &str,
+    list: &[Intent],
+    kept: &[Standing],
+) -> anyhow::Result<usize> {
     let mut outcomes = Vec::new();
-    for intent in &list {
+    for (intent, k) in list.iter().zip(kept) {
         outcomes.push(Outcome {
             intent,
-            violations: check(net, &file, intent)?,
+            violations: judge(net, file, intent, &k.answer())?,
         });
     }
     let failed = outcomes.iter().filter(|o| !o.violations.is_empty()).count();
@@ -92,16 +123,152 @@ pub(crate) fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
             serde_json::to_string_pretty(&render_json(net, &outcomes, passed, failed))? + "\n"
         }
         VerifyFormat::Junit => render_junit(net, &outcomes, failed),
-        VerifyFormat::Sarif => {
-            serde_json::to_string_pretty(&render_sarif(&file, &outcomes))? + "\n"
-        }
+        VerifyFormat::Sarif => serde_json::to_string_pretty(&render_sarif(file, &outcomes))? + "\n",
     };
     crate::emit(&out)?;
-    Ok(if failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(failed)
+}
+
+// ---------------------------------------------------------------------------------
+// Watching: the intents checked again whenever an input changes.
+
+/// Per watched file: its path, length and modification time.
+type Stamp = Vec<(std::path::PathBuf, u64, Option<std::time::SystemTime>)>;
+
+/// The files of `names` (directories walked), as they are now.
+fn stamp(names: &[String]) -> Stamp {
+    fn walk(p: &std::path::Path, out: &mut Stamp) {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => {
+                let mut entries: Vec<_> = std::fs::read_dir(p)
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .map(|e| e.path())
+                    .collect();
+                entries.sort();
+                for e in entries {
+                    walk(&e, out);
+                }
+            }
+            Ok(m) => out.push((p.to_path_buf(), m.len(), m.modified().ok())),
+            Err(_) => out.push((p.to_path_buf(), 0, None)),
+        }
+    }
+    let mut out = Vec::new();
+    for n in names {
+        walk(std::path::Path::new(n), &mut out);
+    }
+    out
+}
+
+/// Waits until the files of `names` change and stay unchanged for a moment (an
+/// editor saving in steps).
+fn changed(names: &[String], last: &Stamp) -> Stamp {
+    let tick = std::time::Duration::from_millis(200);
+    loop {
+        std::thread::sleep(tick);
+        let now = stamp(names);
+        if now != *last {
+            std::thread::sleep(tick);
+            let settled = stamp(names);
+            if settled == now {
+                return now;
+            }
+        }
+    }
+}
+
+/// `verify --watch`: the report, then again after every change of an input or the
+/// intents file, until interrupted. A change to security group or network ACL rules
+/// only re-solves the pairs of classes the changed rules can judge; any other change
+/// answers afresh. Bad input is reported and waited out.
+fn watch(
+    args: &VerifyArgs,
+    inputs: &[String],
+    file: &str,
+    mut list: Vec<Intent>,
+    mut loaded: input::Loaded,
+) -> anyhow::Result<ExitCode> {
+    if let Some(name) = inputs.iter().find(|n| n.starts_with("example:")) {
+        return Err(BadInput(format!("--watch: `{name}` is built in and never changes")).into());
+    }
+    let mut names: Vec<String> = inputs.to_vec();
+    names.push(file.to_owned());
+    let mut last = stamp(&names);
+    let mut intents_text = read(file)?;
+    let mut kept = answer(&loaded.network, file, &list)?;
+    report(args, &loaded.network, file, &list, &kept)?;
+    loop {
+        last = changed(&names, &last);
+        let started = std::time::Instant::now();
+        let text = match read(file) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                continue;
+            }
+        };
+        let new_list = match intents::parse(file, &text) {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("error: {e}");
+                continue;
+            }
+        };
+        let next = match input::load(inputs, args.inputs.before) {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                continue;
+            }
+        };
+        if next.errors() > 0 {
+            eprint!("{}", input::render_diagnostics(&next));
+        }
+        let loaded_in = started.elapsed();
+        let started = std::time::Instant::now();
+        let rules = (text == intents_text)
+            .then(|| loaded.network.rule_changes(&next.network))
+            .flatten();
+        intents_text = text;
+        let mut how = "answered afresh".to_owned();
+        let mut updated = false;
+        if let Some(changes) = &rules {
+            let mut solved = Some(0);
+            for k in &mut kept {
+                solved = match (solved, k.update(&loaded.network, &next.network, changes)) {
+                    (Some(a), Some(b)) => Some(a + b),
+                    _ => None,
+                };
+                if solved.is_none() {
+                    break;
+                }
+            }
+            if let Some(n) = solved {
+                updated = true;
+                how = format!("only rules changed: {n} pair(s) of classes solved again");
+            }
+        }
+        list = new_list;
+        if !updated {
+            kept = match answer(&next.network, file, &list) {
+                Ok(k) => k,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    loaded = next;
+                    continue;
+                }
+            };
+        }
+        eprintln!(
+            "re-verified: {how} in {:.1} ms (loading took {:.0} ms)",
+            started.elapsed().as_secs_f64() * 1e3,
+            loaded_in.as_secs_f64() * 1e3
+        );
+        loaded = next;
+        report(args, &loaded.network, file, &list, &kept)?;
+    }
 }
 
 /// A located error message, as the intents file's own: `file:line:column: message`.
@@ -230,7 +397,14 @@ fn reached(net: &Network, row: &Row, why: Option<String>) -> Violation {
     }
 }
 
-fn check(net: &Network, file: &str, intent: &Intent) -> anyhow::Result<Vec<Violation>> {
+/// The question an intent asks: its sources, destinations and packets.
+struct Question {
+    sources: Vec<NamedPlace>,
+    destinations: Vec<NamedPlace>,
+    opts: ReachOptions,
+}
+
+fn question(net: &Network, file: &str, intent: &Intent) -> anyhow::Result<Question> {
     let sources = match intent.kind {
         // Every source, then judged against the allowed ones.
         Kind::OnlyFrom => {
@@ -247,20 +421,34 @@ fn check(net: &Network, file: &str, intent: &Intent) -> anyhow::Result<Vec<Viola
         }),
         host: None,
     };
-    let r = reach(net, &sources, &destinations, &opts);
+    Ok(Question {
+        sources,
+        destinations,
+        opts,
+    })
+}
+
+/// How the answer `r` to an intent's question breaks the intent.
+fn judge(net: &Network, file: &str, intent: &Intent, r: &Reach) -> anyhow::Result<Vec<Violation>> {
     let mut out = Vec::new();
     match intent.kind {
         Kind::Reachable => {
             for row in r.rows.iter().filter(|r| r.flows.is_empty()) {
-                let d = row.denials.first();
+                let witness = row.denials.first().and_then(|d| witness(net, &d.witness));
+                // What stops the counterexample now (the row may be kept from before
+                // a change that stops it elsewhere).
+                let code = witness
+                    .as_ref()
+                    .and_then(|(_, t)| t.blocked_by())
+                    .map(|b| b.code);
                 out.push(Violation {
                     source: row.source.label.clone(),
                     destination: row.destination.label.clone(),
-                    flow: match d {
-                        Some(d) => format!("nothing gets through: {}", d.code),
+                    flow: match code {
+                        Some(c) => format!("nothing gets through: {c}"),
                         None => "nothing gets through".to_owned(),
                     },
-                    witness: d.and_then(|d| witness(net, &d.witness)),
+                    witness,
                 });
             }
         }

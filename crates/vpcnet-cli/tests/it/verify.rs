@@ -249,3 +249,94 @@ fn db_tier_open_to_everyone_fails_only_from() {
         "{out}"
     );
 }
+
+/// Lines the child prints, as they come.
+fn lines_of(out: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// One report: the lines up to its summary (`… passed, … failed`).
+fn next_report(rx: &std::sync::mpsc::Receiver<String>) -> String {
+    let mut out = String::new();
+    loop {
+        let line = rx
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .expect("a report in time");
+        out.push_str(&line);
+        out.push('\n');
+        if line.ends_with(" failed") {
+            return out;
+        }
+    }
+}
+
+/// Kills the child when the test ends, however it ends.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn watch_checks_again_after_a_rule_edit_as_a_fresh_run_does() {
+    let dir = crate::support::TempDir::new("verify-watch");
+    let spec = vpcnet_spec::examples::get("cross-vpc").expect("the example");
+    let net = dir.write("net.yaml", spec);
+    let intents = dir.write(
+        "intents.yaml",
+        &std::fs::read_to_string(INTENTS).expect("the example intents"),
+    );
+    let err_path = dir.write("stderr.txt", "");
+    let mut child = Killed(
+        std::process::Command::new(env!("CARGO_BIN_EXE_vpcnet"))
+            .args(["verify", &net, &intents, "--watch"])
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::fs::File::create(&err_path).expect("a stderr file"))
+            .spawn()
+            .expect("runs"),
+    );
+    let rx = lines_of(child.0.stdout.take().expect("piped"));
+    let first = next_report(&rx);
+    assert!(first.ends_with("6 passed, 0 failed\n"), "{first}");
+
+    // The database's group opened to every address: only a rule changed.
+    let opened = spec.replace(
+        "{protocol: tcp, ports: 5432, sg: sonarqube-sg, description: SonarQube}",
+        "{protocol: tcp, ports: 5432, cidr: 0.0.0.0/0, description: everyone}",
+    );
+    assert_ne!(opened, spec);
+    std::fs::write(&net, &opened).expect("edits");
+    let second = next_report(&rx);
+    let fresh = vpcnet(&["verify", &net, &intents]);
+    assert_eq!(second, stdout(&fresh), "the kept answer is the fresh one");
+    assert!(
+        second.contains("FAIL  only-from  the database tier accepts only SonarQube"),
+        "{second}"
+    );
+    let err = std::fs::read_to_string(&err_path).expect("stderr");
+    assert!(err.contains("re-verified: only rules changed: "), "{err}");
+
+    // A change that is not a rule's (a new tag) is answered afresh.
+    std::fs::write(
+        &net,
+        spec.replace("tags: {tier: db}}", "tags: {tier: db, team: data}}"),
+    )
+    .expect("edits");
+    let third = next_report(&rx);
+    assert!(third.ends_with("6 passed, 0 failed\n"), "{third}");
+    let err = std::fs::read_to_string(&err_path).expect("stderr");
+    assert!(err.contains("re-verified: answered afresh"), "{err}");
+}

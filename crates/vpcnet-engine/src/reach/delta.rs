@@ -166,36 +166,62 @@ fn one_sided<'r, T: PartialEq>(a: &'r [T], b: &'r [T]) -> Vec<&'r T> {
     out
 }
 
-impl Delta {
-    /// What the rule changes between `before` and `after` can alter, or `None` when
-    /// a changed list is judged where packets pass through.
-    pub(crate) fn new(before: &Network, after: &Network, changes: &RuleChanges) -> Option<Delta> {
-        let transit = transit(before);
-        let mut transit_subnets: FxHashSet<SubnetIdx> = transit
-            .iter()
-            .map(|e| before.interface(*e).subnet)
-            .collect();
-        for a in before.tgw_attachments() {
-            if let TgwAttachmentKind::Vpc { subnets, .. } = &a.kind {
-                transit_subnets.extend(subnets.iter().copied());
+/// Where packets pass through a network: what a rule change on them cannot be
+/// narrowed around. It depends on no rule, so it holds for every version of a network
+/// that differs only in rules.
+#[derive(Clone, Debug)]
+pub(crate) struct Transit {
+    enis: FxHashSet<EniIdx>,
+    subnets: FxHashSet<SubnetIdx>,
+    /// Addresses packets may be seen from after a translation, merged.
+    translators: Vec<Span>,
+}
+
+impl Transit {
+    pub(crate) fn of(net: &Network) -> Transit {
+        let enis = transit(net);
+        let mut subnets: FxHashSet<SubnetIdx> =
+            enis.iter().map(|e| net.interface(*e).subnet).collect();
+        for a in net.tgw_attachments() {
+            if let TgwAttachmentKind::Vpc { subnets: s, .. } = &a.kind {
+                subnets.extend(s.iter().copied());
             }
         }
         // Interfaces with a role of their own are the ones that rewrite sources (NAT,
         // load balancers, proxies, endpoints, mesh routers); targets only receive.
         let mut translators: Vec<Span> = Vec::new();
-        for e in transit.iter().filter(|e| special(before, **e)) {
-            for p in &before.interface(*e).private_ips {
+        for e in enis.iter().filter(|e| special(net, **e)) {
+            for p in &net.interface(*e).private_ips {
                 translators.push(Span::one(u32::from(p.addr)));
                 if let Some(a) = p.public {
                     translators.push(Span::one(u32::from(a)));
                 }
             }
         }
-        for n in before.tailnet_nodes() {
+        for n in net.tailnet_nodes() {
             translators.extend(n.addrs.iter().map(|a| Span::one(u32::from(*a))));
         }
-        let translators = merge(translators);
+        Transit {
+            enis,
+            subnets,
+            translators: merge(translators),
+        }
+    }
+}
 
+impl Delta {
+    /// What the rule changes between `before` and `after` can alter, or `None` when
+    /// a changed list is judged where packets pass through. `transit` is
+    /// [`Transit::of`] either network.
+    pub(crate) fn new(
+        before: &Network,
+        after: &Network,
+        changes: &RuleChanges,
+        transit: &Transit,
+    ) -> Option<Delta> {
+        let translators = &transit.translators;
+        let transit_subnets = &transit.subnets;
+        let transit = &transit.enis;
         let mut groups = FxHashMap::default();
         let changed_groups: FxHashSet<SgIdx> = changes.security_groups.iter().copied().collect();
         for e in before.eni_ids() {
@@ -232,7 +258,7 @@ impl Delta {
             }
             c.inbound = merge(c.inbound);
             c.out = merge(c.out);
-            c.translated = meet(&c.inbound, &translators);
+            c.translated = meet(&c.inbound, translators);
             groups.insert(g, c);
         }
 
@@ -254,7 +280,7 @@ impl Delta {
                     .extend(one_sided(&x, &y).into_iter().map(|e| Span::of_net(e.cidr)));
             }
             c.out = merge(c.out);
-            c.translated = meet(&c.out, &translators);
+            c.translated = meet(&c.out, translators);
             for s in before.subnet_ids() {
                 if before.effective_nacl(s) == Some(acl) {
                     if transit_subnets.contains(&s) {

@@ -8,7 +8,9 @@ use vpcnet_engine::diff::{
     diff, diff_with, Diff, Internet, Narrowing, PairChange, Presence, INTERNET,
 };
 use vpcnet_engine::reach::space::Span;
-use vpcnet_engine::reach::{Level, ReachOptions};
+use vpcnet_engine::reach::{
+    level_places, reach, select, Level, ReachOptions, Role, Selector, Standing,
+};
 use vpcnet_engine::{trace, Endpoint, Query};
 use vpcnet_model::{EniIdx, Network, NetworkBuilder};
 use vpcnet_spec::generate::{generate, GenerateOptions};
@@ -664,6 +666,7 @@ fn witnesses_of_random_changes_trace_as_the_diff_says() {
             }
             narrowed_agrees(&before, &after, level, &format!("seed {seed}"));
         }
+        standing_agrees(&before, &after, &format!("seed {seed}"));
         let d = diff(&before, &after, Level::Subnet, &ReachOptions::default());
         changed += usize::from(!d.is_empty());
         assert!(
@@ -677,6 +680,35 @@ fn witnesses_of_random_changes_trace_as_the_diff_says() {
 // ---------------------------------------------------------------------------------
 // Narrowed comparison: when only rules change, only pairs a changed rule can judge are
 // compared; the answer must be the whole comparison's.
+
+/// A question kept on `before` and brought up to date with `after` answers as the
+/// question asked afresh on `after`: every source (the internet among them) to every
+/// subnet and the internet.
+fn standing_agrees(before: &Network, after: &Network, what: &str) {
+    let places = |net: &Network| {
+        let mut src = select(net, &Selector::All, Role::Source).expect("every source");
+        src.extend(select(net, &Selector::Internet, Role::Source).expect("the internet"));
+        let mut dst = level_places(net, Level::Subnet, Role::Destination);
+        dst.extend(select(net, &Selector::Internet, Role::Destination).expect("the internet"));
+        (src, dst)
+    };
+    let (src, dst) = places(before);
+    let opts = ReachOptions::default();
+    let mut kept = Standing::new(before, &src, &dst, &opts);
+    let Some(changes) = before.rule_changes(after) else {
+        panic!("{what}: only rules changed");
+    };
+    if kept.update(before, after, &changes).is_none() {
+        return;
+    }
+    let (src, dst) = places(after);
+    let fresh = reach(after, &src, &dst, &opts);
+    let updated = kept.answer();
+    assert_eq!(updated.rows.len(), fresh.rows.len(), "{what}: rows");
+    for (u, f) in updated.rows.iter().zip(&fresh.rows) {
+        assert_eq!(u, f, "{what}");
+    }
+}
 
 /// The whole comparison and the narrowed one agree; returns whether it was narrowed.
 fn narrowed_agrees(before: &Network, after: &Network, level: Level, what: &str) -> bool {
@@ -765,6 +797,7 @@ fn narrowed_diffs_of_every_rule_list_of_the_examples_agree_with_whole_ones() {
                     narrowed += usize::from(narrowed_agrees(&before, &after, level, &what));
                     all += 1;
                 }
+                standing_agrees(&before, &after, &what);
             }
             for a in 0..vpc.network_acls.len() {
                 let mut other = spec.clone();
@@ -792,6 +825,7 @@ fn narrowed_diffs_of_every_rule_list_of_the_examples_agree_with_whole_ones() {
                     narrowed += usize::from(narrowed_agrees(&before, &after, level, &what));
                     all += 1;
                 }
+                standing_agrees(&before, &after, &what);
             }
         }
         assert!(all > 10, "{name}: {all} changes");
