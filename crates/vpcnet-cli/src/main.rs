@@ -7,6 +7,12 @@ mod input;
 mod wire;
 
 use std::io::Write;
+
+/// The analyses build and drop networks of hundreds of thousands of small values; a
+/// re-check after an edit then allocates among the freed ones, where the system
+/// allocator spends more time consolidating than the analysis takes.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 use clap::Parser;

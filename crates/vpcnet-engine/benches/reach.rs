@@ -33,7 +33,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use vpcnet_engine::diff::diff;
 use vpcnet_engine::reach::space::Span;
 use vpcnet_engine::reach::{
-    matrix, reach, select, Level, Place, ReachOptions, Role, Selector, Standing,
+    matrix, reach, select, Level, Place, ReachOptions, Role, RuleDelta, Selector, Standing, Transit,
 };
 use vpcnet_engine::{trace, Endpoint, Query};
 use vpcnet_model::{Network, NetworkBuilder};
@@ -280,24 +280,33 @@ fn reach_benches(c: &mut Criterion) {
     g.sample_size(20)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
+    let transit = Transit::of(&net);
     for (name, dst, other, changes) in [
         ("1000_vpcs_bastion_rule", &to, &changed, &bastion_changes),
         ("1000_vpcs_spoke_db_rule", &to_db, &db_changed, &db_changes),
     ] {
         let mut kept = Standing::new(&net, &from, dst, &opts);
+        let there = RuleDelta::new(&net, other, changes, &transit).expect("narrowed");
+        let back = RuleDelta::new(other, &net, changes, &transit).expect("narrowed");
+        let t = Instant::now();
+        let _ = black_box(RuleDelta::new(&net, other, changes, &transit));
+        let delta_time = t.elapsed();
+        let solved = kept.update(&net, other, &there);
+        kept.update(other, &net, &back);
+        eprintln!(
+            "reverify/{name}: {solved} pairs solved again; RuleDelta::new {:.2} ms",
+            delta_time.as_secs_f64() * 1e3
+        );
         let mut forward = true;
-        let solved = kept.update(&net, other, changes);
-        kept.update(other, &net, changes);
-        eprintln!("reverify/{name}: {solved:?} pairs solved again");
         g.bench_function(name, |b| {
             b.iter(|| {
-                let (x, y) = if forward {
-                    (&net, other)
+                let (x, y, d) = if forward {
+                    (&net, other, &there)
                 } else {
-                    (other, &net)
+                    (other, &net, &back)
                 };
                 forward = !forward;
-                black_box(kept.update(x, y, changes))
+                black_box(kept.update(x, y, d))
             })
         });
     }

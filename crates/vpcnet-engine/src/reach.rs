@@ -20,6 +20,7 @@ mod routes;
 mod scope;
 pub mod space;
 
+pub use delta::Transit;
 pub use scope::{select, Role, Selector};
 
 use std::collections::{BTreeMap, HashMap};
@@ -946,7 +947,7 @@ pub fn reach(
     destinations: &[NamedPlace],
     opts: &ReachOptions,
 ) -> Reach {
-    Standing::new(net, sources, destinations, opts).answer()
+    Standing::new(net, sources, destinations, opts).into_answer()
 }
 
 /// A [`reach`] question kept with its answer per pair of source and destination
@@ -955,8 +956,8 @@ pub fn reach(
 /// a question after a rule edit costs the pairs the edit touches, not the question.
 pub struct Standing {
     opts: ReachOptions,
-    src: Vec<(Class, Option<Vec<Span>>)>,
-    dst: Vec<(Class, Option<Vec<Span>>)>,
+    src: Vec<(Class, Addresses)>,
+    dst: Vec<(Class, Addresses)>,
     /// Rows of every pair solved, in the question's order: (source class, destination
     /// class, rows).
     pairs: Vec<(usize, usize, Vec<Row>)>,
@@ -968,9 +969,21 @@ pub struct Standing {
     /// What the network's routes, addresses and memberships give, unchanged by a
     /// change to rules.
     kept: Option<Kept>,
-    transit: Option<delta::Transit>,
+    /// Per security group and subnet, the source and destination classes in it.
+    index: Option<ClassIndex>,
     inexact: std::collections::BTreeSet<String>,
     traces: usize,
+}
+
+/// Per security group and subnet, the source and destination classes in it.
+type ClassIndex = FxHashMap<AnyIdx, (Vec<usize>, Vec<usize>)>;
+
+/// A class's [`delta::class_addresses`], worked out when first needed.
+type Addresses = std::cell::OnceCell<Option<Vec<Span>>>;
+
+fn addresses<'a>(net: &Network, (class, a): &'a (Class, Addresses)) -> Option<&'a [Span]> {
+    a.get_or_init(|| delta::class_addresses(net, class))
+        .as_deref()
 }
 
 /// The parts of a solver that depend on no rule.
@@ -988,10 +1001,7 @@ impl Standing {
         destinations: &[NamedPlace],
         opts: &ReachOptions,
     ) -> Standing {
-        let with_addrs = |c: Class| {
-            let a = delta::class_addresses(net, &c);
-            (c, a)
-        };
+        let with_addrs = |c: Class| (c, Addresses::new());
         let src: Vec<_> = sources
             .iter()
             .flat_map(|p| classes(net, &p.place))
@@ -1037,9 +1047,20 @@ impl Standing {
             by_dst,
             unrouted,
             kept: Some(s.into_kept()),
-            transit: None,
+            index: None,
             inexact,
             traces,
+        }
+    }
+
+    /// The answer, as [`reach`] gives it, without keeping the question.
+    pub fn into_answer(self) -> Reach {
+        let mut rows: Vec<Row> = self.pairs.into_iter().flat_map(|(_, _, r)| r).collect();
+        rows.extend(self.unrouted.into_iter().filter_map(|u| u.3));
+        Reach {
+            rows,
+            inexact: self.inexact.into_iter().collect(),
+            traces: self.traces,
         }
     }
 
@@ -1059,33 +1080,54 @@ impl Standing {
         }
     }
 
+    /// Works out now what [`Standing::update`] would on first use: the classes by
+    /// security group and subnet, and the addresses of every class.
+    pub fn prepare(&mut self, net: &Network) {
+        if self.index.is_some() {
+            return;
+        }
+        let mut index = ClassIndex::default();
+        for (side, classes) in [(0, &self.src), (1, &self.dst)] {
+            for (i, entry) in classes.iter().enumerate() {
+                addresses(net, entry);
+                if let Class::Interfaces { key, .. } = &entry.0 {
+                    let keys = key.groups.iter().map(|g| AnyIdx::SecurityGroup(*g));
+                    for k in keys.chain([AnyIdx::Subnet(key.subnet)]) {
+                        let e = index.entry(k).or_default();
+                        if side == 0 { &mut e.0 } else { &mut e.1 }.push(i);
+                    }
+                }
+            }
+        }
+        self.index = Some(index);
+    }
+
     /// Brings the answer from `before` (the network it was answered on) to `after`,
-    /// which differs from it only in `changes` (see [`Network::rule_changes`]).
-    /// Returns how many pairs of classes were solved again, or `None` when a changed
-    /// rule list is judged where packets pass through (a load balancer, NAT, an
-    /// appliance, their targets): then the caller asks afresh.
-    pub fn update(
-        &mut self,
-        before: &Network,
-        after: &Network,
-        changes: &vpcnet_model::RuleChanges,
-    ) -> Option<usize> {
-        let transit = self
-            .transit
-            .get_or_insert_with(|| delta::Transit::of(before));
-        let d = Delta::new(before, after, changes, transit)?;
-        let touched = |v: &[(Class, Option<Vec<Span>>)]| -> Vec<usize> {
-            v.iter()
-                .enumerate()
-                .filter(|(_, (c, _))| d.touches(c))
-                .map(|(i, _)| i)
-                .collect()
-        };
-        let (ts, td) = (touched(&self.src), touched(&self.dst));
+    /// which differs from it only in the rules `delta` was made for. Returns how many
+    /// pairs of classes (and rows of unrouted sources) were solved again.
+    pub fn update(&mut self, before: &Network, after: &Network, delta: &RuleDelta) -> usize {
+        let d = &delta.0;
+        self.prepare(before);
+        let index = self.index.as_ref().expect("prepared");
+        // The classes a changed list is judged at.
+        let mut src_touched = vec![false; self.src.len()];
+        let mut dst_touched = vec![false; self.dst.len()];
+        let keys = d
+            .groups()
+            .map(AnyIdx::SecurityGroup)
+            .chain(d.subnets().map(AnyIdx::Subnet));
+        for k in keys {
+            if let Some((s, t)) = index.get(&k) {
+                s.iter().for_each(|&i| src_touched[i] = true);
+                t.iter().for_each(|&i| dst_touched[i] = true);
+            }
+        }
+        let ts: Vec<usize> = (0..self.src.len()).filter(|&i| src_touched[i]).collect();
+        let td: Vec<usize> = (0..self.dst.len()).filter(|&i| dst_touched[i]).collect();
         let affects = |si: usize, di: usize| {
-            let (sc, sa) = &self.src[si];
-            let (dc, da) = &self.dst[di];
-            d.affects(sc, sa.as_deref(), dc, da.as_deref())
+            let (sc, dc) = (&self.src[si], &self.dst[di]);
+            (src_touched[si] && d.leaving_source(&sc.0, addresses(before, dc)))
+                || (dst_touched[di] && d.at_destination(addresses(before, sc), &dc.0))
         };
         // Entries to solve again: those of touched sources (in order, by a search
         // over the ordered entries) and of touched destinations.
@@ -1121,7 +1163,26 @@ impl Standing {
         self.traces = s.traces;
         self.inexact.extend(std::mem::take(&mut s.inexact));
         self.kept = Some(s.into_kept());
-        Some(solved)
+        solved
+    }
+}
+
+/// What a change to security group and network ACL rules can alter (see
+/// `reach::delta`), worked out once for any number of kept questions.
+pub struct RuleDelta(Delta);
+
+impl RuleDelta {
+    /// For two networks that differ only in `changes` ([`Network::rule_changes`]);
+    /// `transit` is [`Transit::of`] either. `None` when a changed list is judged
+    /// where packets pass through (a load balancer, NAT, an appliance, their
+    /// targets): then questions are answered afresh.
+    pub fn new(
+        before: &Network,
+        after: &Network,
+        changes: &vpcnet_model::RuleChanges,
+        transit: &Transit,
+    ) -> Option<RuleDelta> {
+        Delta::new(before, after, changes, transit).map(RuleDelta)
     }
 }
 
@@ -1131,7 +1192,7 @@ fn unrouted_row(
     s: &mut Solver,
     vpc: VpcIdx,
     scs: &[usize],
-    src: &[(Class, Option<Vec<Span>>)],
+    src: &[(Class, Addresses)],
     dc: &Class,
 ) -> Option<Row> {
     let mut resources = Vec::new();

@@ -12,7 +12,8 @@ use std::process::ExitCode;
 use serde_json::{json, Value};
 use vpcnet_engine::reach::space::Span;
 use vpcnet_engine::reach::{
-    addresses_text, select, NamedPlace, Place, Reach, ReachOptions, Role, Row, Selector, Standing,
+    addresses_text, select, NamedPlace, Place, Reach, ReachOptions, Role, Row, RuleDelta, Selector,
+    Standing, Transit,
 };
 use vpcnet_engine::{Component, Endpoint, Query, Trace, TranslationKind};
 use vpcnet_model::Network;
@@ -199,6 +200,9 @@ fn watch(
     let mut intents_text = read(file)?;
     let mut kept = answer(&loaded.network, file, &list)?;
     report(args, &loaded.network, file, &list, &kept)?;
+    // Ready for the first edit while the user makes it.
+    kept.iter_mut().for_each(|k| k.prepare(&loaded.network));
+    let mut transit = Some(Transit::of(&loaded.network));
     loop {
         last = changed(&names, &last);
         let started = std::time::Instant::now();
@@ -232,28 +236,31 @@ fn watch(
             .then(|| loaded.network.rule_changes(&next.network))
             .flatten();
         intents_text = text;
+        let compared_in = started.elapsed();
+        let started = std::time::Instant::now();
         let mut how = "answered afresh".to_owned();
         let mut updated = false;
         if let Some(changes) = &rules {
-            let mut solved = Some(0);
-            for k in &mut kept {
-                solved = match (solved, k.update(&loaded.network, &next.network, changes)) {
-                    (Some(a), Some(b)) => Some(a + b),
-                    _ => None,
-                };
-                if solved.is_none() {
-                    break;
-                }
-            }
-            if let Some(n) = solved {
+            // What packets pass through depends on no rule: kept while only rules change.
+            let t = transit.get_or_insert_with(|| Transit::of(&loaded.network));
+            if let Some(delta) = RuleDelta::new(&loaded.network, &next.network, changes, t) {
+                let solved: usize = kept
+                    .iter_mut()
+                    .map(|k| k.update(&loaded.network, &next.network, &delta))
+                    .sum();
                 updated = true;
-                how = format!("only rules changed: {n} pair(s) of classes solved again");
+                how = format!("only rules changed: {solved} pair(s) of classes solved again");
             }
+        } else {
+            transit = None;
         }
         list = new_list;
         if !updated {
             kept = match answer(&next.network, file, &list) {
-                Ok(k) => k,
+                Ok(mut k) => {
+                    k.iter_mut().for_each(|k| k.prepare(&next.network));
+                    k
+                }
                 Err(e) => {
                     eprintln!("error: {e:#}");
                     loaded = next;
@@ -262,9 +269,10 @@ fn watch(
             };
         }
         eprintln!(
-            "re-verified: {how} in {:.1} ms (loading took {:.0} ms)",
+            "re-verified: {how} in {:.1} ms (loading took {:.0} ms, comparing with the last version {:.0} ms)",
             started.elapsed().as_secs_f64() * 1e3,
-            loaded_in.as_secs_f64() * 1e3
+            loaded_in.as_secs_f64() * 1e3,
+            compared_in.as_secs_f64() * 1e3
         );
         loaded = next;
         report(args, &loaded.network, file, &list, &kept)?;

@@ -29,7 +29,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use vpcnet_model::{
-    EniIdx, Network, RuleChanges, SgIdx, SgPeer, SgRule, SubnetIdx, TgwAttachmentKind,
+    EniIdx, NaclIdx, Network, RuleChanges, SgIdx, SgPeer, SgRule, SubnetIdx, TgwAttachmentKind,
 };
 
 use super::space::{merge, Span};
@@ -140,20 +140,20 @@ fn transit(net: &Network) -> FxHashSet<EniIdx> {
     out
 }
 
-/// The addresses a security group rule's peer matches.
-fn peer_spans(net: &Network, rule: &SgRule, out: &mut Vec<Span>) {
+/// The addresses a security group rule's peer matches; `members` are every group's
+/// members' private addresses.
+fn peer_spans(
+    net: &Network,
+    members: &FxHashMap<SgIdx, Vec<Span>>,
+    rule: &SgRule,
+    out: &mut Vec<Span>,
+) {
     match &rule.peer {
         SgPeer::Cidr(c) => out.push(Span::of_net(*c)),
         SgPeer::PrefixList(pl) => {
             out.extend(net.prefix_list(*pl).cidrs.iter().map(|c| Span::of_net(*c)))
         }
-        SgPeer::Group(g) => {
-            for e in net.interfaces() {
-                if e.security_groups.contains(g) {
-                    out.extend(e.private_ips.iter().map(|p| Span::one(u32::from(p.addr))));
-                }
-            }
-        }
+        SgPeer::Group(g) => out.extend(members.get(g).into_iter().flatten().copied()),
         SgPeer::Ipv6(_) | SgPeer::UnknownGroup(_) => {}
     }
 }
@@ -170,15 +170,22 @@ fn one_sided<'r, T: PartialEq>(a: &'r [T], b: &'r [T]) -> Vec<&'r T> {
 /// narrowed around. It depends on no rule, so it holds for every version of a network
 /// that differs only in rules.
 #[derive(Clone, Debug)]
-pub(crate) struct Transit {
-    enis: FxHashSet<EniIdx>,
+pub struct Transit {
     subnets: FxHashSet<SubnetIdx>,
     /// Addresses packets may be seen from after a translation, merged.
     translators: Vec<Span>,
+    /// Per security group, its members' private addresses (a rule naming the group
+    /// matches them).
+    members: FxHashMap<SgIdx, Vec<Span>>,
+    /// Groups some transit interface carries.
+    groups: FxHashSet<SgIdx>,
+    /// Per network ACL, the subnets it governs.
+    acl_subnets: FxHashMap<NaclIdx, Vec<SubnetIdx>>,
 }
 
 impl Transit {
-    pub(crate) fn of(net: &Network) -> Transit {
+    /// Works it out for `net`.
+    pub fn of(net: &Network) -> Transit {
         let enis = transit(net);
         let mut subnets: FxHashSet<SubnetIdx> =
             enis.iter().map(|e| net.interface(*e).subnet).collect();
@@ -201,10 +208,29 @@ impl Transit {
         for n in net.tailnet_nodes() {
             translators.extend(n.addrs.iter().map(|a| Span::one(u32::from(*a))));
         }
+        let mut members: FxHashMap<SgIdx, Vec<Span>> = FxHashMap::default();
+        for e in net.interfaces() {
+            for g in &e.security_groups {
+                let m = members.entry(*g).or_default();
+                m.extend(e.private_ips.iter().map(|p| Span::one(u32::from(p.addr))));
+            }
+        }
+        let groups = enis
+            .iter()
+            .flat_map(|e| net.interface(*e).security_groups.iter().copied())
+            .collect();
+        let mut acl_subnets: FxHashMap<NaclIdx, Vec<SubnetIdx>> = FxHashMap::default();
+        for s in net.subnet_ids() {
+            if let Some(a) = net.effective_nacl(s) {
+                acl_subnets.entry(a).or_default().push(s);
+            }
+        }
         Transit {
-            enis,
             subnets,
             translators: merge(translators),
+            members,
+            groups,
+            acl_subnets,
         }
     }
 }
@@ -220,20 +246,15 @@ impl Delta {
         transit: &Transit,
     ) -> Option<Delta> {
         let translators = &transit.translators;
+        let members = &transit.members;
         let transit_subnets = &transit.subnets;
-        let transit = &transit.enis;
         let mut groups = FxHashMap::default();
-        let changed_groups: FxHashSet<SgIdx> = changes.security_groups.iter().copied().collect();
-        for e in before.eni_ids() {
-            let iface = before.interface(e);
-            if transit.contains(&e)
-                && iface
-                    .security_groups
-                    .iter()
-                    .any(|g| changed_groups.contains(g))
-            {
-                return None;
-            }
+        if changes
+            .security_groups
+            .iter()
+            .any(|g| transit.groups.contains(g))
+        {
+            return None;
         }
         let strip = |rules: &[SgRule]| -> Vec<SgRule> {
             rules
@@ -250,11 +271,11 @@ impl Delta {
             let mut c = Changed::default();
             let (ai, bi) = (strip(&a.ingress), strip(&b.ingress));
             for r in one_sided(&ai, &bi) {
-                peer_spans(before, r, &mut c.inbound);
+                peer_spans(before, members, r, &mut c.inbound);
             }
             let (ae, be) = (strip(&a.egress), strip(&b.egress));
             for r in one_sided(&ae, &be) {
-                peer_spans(before, r, &mut c.out);
+                peer_spans(before, members, r, &mut c.out);
             }
             c.inbound = merge(c.inbound);
             c.out = merge(c.out);
@@ -281,13 +302,11 @@ impl Delta {
             }
             c.out = merge(c.out);
             c.translated = meet(&c.out, translators);
-            for s in before.subnet_ids() {
-                if before.effective_nacl(s) == Some(acl) {
-                    if transit_subnets.contains(&s) {
-                        return None;
-                    }
-                    subnets.insert(s, c.clone());
+            for &s in transit.acl_subnets.get(&acl).into_iter().flatten() {
+                if transit_subnets.contains(&s) {
+                    return None;
                 }
+                subnets.insert(s, c.clone());
             }
         }
         Some(Delta { groups, subnets })
@@ -302,35 +321,43 @@ impl Delta {
         dst: &Class,
         dst_addrs: Option<&[Span]>,
     ) -> bool {
-        if let Class::Interfaces { key, .. } = src {
-            for g in &key.groups {
-                if let Some(c) = self.groups.get(g) {
-                    if hits(dst_addrs, &c.out) {
-                        return true;
-                    }
-                }
-            }
-            if let Some(c) = self.subnets.get(&key.subnet) {
-                if hits(dst_addrs, &c.out) {
-                    return true;
-                }
-            }
-        }
-        if let Class::Interfaces { key, .. } = dst {
-            for g in &key.groups {
-                if let Some(c) = self.groups.get(g) {
-                    if c.translated || hits(src_addrs, &c.inbound) {
-                        return true;
-                    }
-                }
-            }
-            if let Some(c) = self.subnets.get(&key.subnet) {
-                if c.translated || hits(src_addrs, &c.out) {
-                    return true;
-                }
-            }
-        }
-        false
+        self.leaving_source(src, dst_addrs) || self.at_destination(src_addrs, dst)
+    }
+
+    /// Whether a changed rule of `src`'s groups or subnet may judge some packet from
+    /// it to addresses `dst_addrs` (or their replies).
+    pub(crate) fn leaving_source(&self, src: &Class, dst_addrs: Option<&[Span]>) -> bool {
+        let Class::Interfaces { key, .. } = src else {
+            return false;
+        };
+        key.groups
+            .iter()
+            .filter_map(|g| self.groups.get(g))
+            .chain(self.subnets.get(&key.subnet))
+            .any(|c| hits(dst_addrs, &c.out))
+    }
+
+    /// Whether a changed rule of `dst`'s groups or subnet may judge some packet to it
+    /// from addresses `src_addrs` (or the replies to them).
+    pub(crate) fn at_destination(&self, src_addrs: Option<&[Span]>, dst: &Class) -> bool {
+        let Class::Interfaces { key, .. } = dst else {
+            return false;
+        };
+        key.groups
+            .iter()
+            .filter_map(|g| self.groups.get(g).map(|c| (c, &c.inbound)))
+            .chain(self.subnets.get(&key.subnet).map(|c| (c, &c.out)))
+            .any(|(c, spans)| c.translated || hits(src_addrs, spans))
+    }
+
+    /// The groups whose rules changed.
+    pub(crate) fn groups(&self) -> impl Iterator<Item = SgIdx> + '_ {
+        self.groups.keys().copied()
+    }
+
+    /// The subnets whose network ACL changed.
+    pub(crate) fn subnets(&self) -> impl Iterator<Item = SubnetIdx> + '_ {
+        self.subnets.keys().copied()
     }
 
     /// Whether some pair with `class` on either end may be affected at all.

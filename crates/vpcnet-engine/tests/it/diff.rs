@@ -9,7 +9,7 @@ use vpcnet_engine::diff::{
 };
 use vpcnet_engine::reach::space::Span;
 use vpcnet_engine::reach::{
-    level_places, reach, select, Level, ReachOptions, Role, Selector, Standing,
+    level_places, reach, select, Level, ReachOptions, Role, RuleDelta, Selector, Standing, Transit,
 };
 use vpcnet_engine::{trace, Endpoint, Query};
 use vpcnet_model::{EniIdx, Network, NetworkBuilder};
@@ -698,9 +698,10 @@ fn standing_agrees(before: &Network, after: &Network, what: &str) {
     let Some(changes) = before.rule_changes(after) else {
         panic!("{what}: only rules changed");
     };
-    if kept.update(before, after, &changes).is_none() {
+    let Some(delta) = RuleDelta::new(before, after, &changes, &Transit::of(before)) else {
         return;
-    }
+    };
+    kept.update(before, after, &delta);
     let (src, dst) = places(after);
     let fresh = reach(after, &src, &dst, &opts);
     let updated = kept.answer();
