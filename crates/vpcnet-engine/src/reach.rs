@@ -961,7 +961,7 @@ pub struct Standing {
     /// Rows of every pair solved, in the question's order: (source class, destination
     /// class, rows).
     pairs: Vec<(usize, usize, Vec<Row>)>,
-    /// Per destination class, its entries in `pairs`.
+    /// Per destination class, its entries in `pairs` (made by `prepare`).
     by_dst: Vec<Vec<usize>>,
     /// Interfaces whose first route drops a destination class, per destination class
     /// and source VPC: their source classes and their one row.
@@ -1014,7 +1014,6 @@ impl Standing {
             .collect();
         let mut s = Solver::new(net, opts);
         let mut pairs = Vec::new();
-        let mut by_dst = vec![Vec::new(); dst.len()];
         let mut unrouted: BTreeMap<(usize, VpcIdx), Vec<usize>> = BTreeMap::new();
         for (si, (sc, _)) in src.iter().enumerate() {
             for (di, (dc, _)) in dst.iter().enumerate() {
@@ -1026,7 +1025,6 @@ impl Standing {
                     }
                 }
                 let rows = rows_of(&mut s, sc, dc);
-                by_dst[di].push(pairs.len());
                 pairs.push((si, di, rows));
             }
         }
@@ -1044,7 +1042,7 @@ impl Standing {
             src,
             dst,
             pairs,
-            by_dst,
+            by_dst: Vec::new(),
             unrouted,
             kept: Some(s.into_kept()),
             index: None,
@@ -1055,7 +1053,9 @@ impl Standing {
 
     /// The answer, as [`reach`] gives it, without keeping the question.
     pub fn into_answer(self) -> Reach {
-        let mut rows: Vec<Row> = self.pairs.into_iter().flat_map(|(_, _, r)| r).collect();
+        let n = self.pairs.iter().map(|p| p.2.len()).sum::<usize>() + self.unrouted.len();
+        let mut rows: Vec<Row> = Vec::with_capacity(n);
+        rows.extend(self.pairs.into_iter().flat_map(|(_, _, r)| r));
         rows.extend(self.unrouted.into_iter().filter_map(|u| u.3));
         Reach {
             rows,
@@ -1100,6 +1100,10 @@ impl Standing {
             }
         }
         self.index = Some(index);
+        self.by_dst = vec![Vec::new(); self.dst.len()];
+        for (k, (_, di, _)) in self.pairs.iter().enumerate() {
+            self.by_dst[*di].push(k);
+        }
     }
 
     /// Brings the answer from `before` (the network it was answered on) to `after`,
