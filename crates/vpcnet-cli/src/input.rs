@@ -187,7 +187,7 @@ pub(crate) fn load(inputs: &[String], before: bool) -> anyhow::Result<Loaded> {
                     Ok(spec) => spec,
                     Err(e) => {
                         let d = e.to_diagnostic();
-                        return Err(BadInput(
+                        return Err(crate::Reported(
                             render_diagnostic(&d, Some(&text)).trim_end().to_owned(),
                         )
                         .into());

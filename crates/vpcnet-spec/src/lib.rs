@@ -63,7 +63,8 @@ pub fn parse(file: Option<&str>, text: &str) -> Result<Spec, SpecError> {
                 file: file.map(str::to_owned),
                 pointer: None,
                 line: Some(e.line() as u32),
-                column: Some(e.column() as u32),
+                // At the end of the text after a newline, serde_json says column 0.
+                column: Some((e.column() as u32).max(1)),
             },
             message: e.to_string(),
         })?

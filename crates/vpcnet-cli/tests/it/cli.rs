@@ -180,6 +180,16 @@ fn bad_endpoints_and_inputs_exit_2_with_a_reason() {
     let o = vpcnet(&["check", &bad]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("broken.yaml:"), "{}", stderr(&o));
+    // A syntax error is one diagnostic, said once, at a column that exists.
+    let bad = temp_file("cli", "broken.json", "{\"vpcs\": [\n");
+    let o = vpcnet(&["check", &bad]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("error[SPEC_SYNTAX]: EOF while parsing"),
+        "{err}"
+    );
+    assert!(err.contains("broken.json:2:1"), "{err}");
     let o = vpcnet(&[
         "trace",
         "example:cross-vpc",
