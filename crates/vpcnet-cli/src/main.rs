@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod input;
+mod internet;
 mod wire;
 
 use std::io::Write;

@@ -5,16 +5,18 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use serde::Serialize;
+use vpcnet_engine::diff::INTERNET;
 use vpcnet_engine::reach::space::Span;
 use vpcnet_engine::reach::{
-    addresses_text, level_places, matrix, reach, select, Flow, Level, Matrix, NamedPlace, Reach,
-    ReachOptions, Role, Row, Selector,
+    addresses_text, level_places, matrix, reach, select, Flow, Group, Level, Matrix, NamedPlace,
+    Reach, ReachOptions, Role, Row, Selector,
 };
 use vpcnet_model::Network;
 
 use crate::cli::{MatrixLevel, ReachArgs, ReachFormat};
 use crate::commands::trace::parse_protocol;
 use crate::input;
+use crate::internet::{internet_text, Public};
 use crate::wire::{self, FlowShape, WireFlow};
 use crate::BadInput;
 
@@ -115,6 +117,15 @@ fn place_labels(places: &[NamedPlace]) -> String {
     labels.join(", ")
 }
 
+/// A group for people: its label and addresses, or the internet as `internet`,
+/// `internet 198.51.100.0/24` or `internet except 198.51.100.0/24`.
+fn group_text(g: &Group, own: &Public) -> String {
+    if g.label == INTERNET && g.resources.is_empty() {
+        return internet_text(&g.addresses, own);
+    }
+    format!("{}  {}", g.label, addresses_text(&g.addresses))
+}
+
 fn text_report(net: &Network, question: &str, r: &Reach, all: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{question}");
@@ -122,14 +133,13 @@ fn text_report(net: &Network, question: &str, r: &Reach, all: bool) -> String {
     if reachable.is_empty() {
         out.push_str("\n  nothing gets through\n");
     }
+    let own = Public::of(&[net]);
     for row in &reachable {
         let _ = writeln!(
             out,
-            "\n  {}  {}\n  -> {}  {}",
-            row.source.label,
-            addresses_text(&row.source.addresses),
-            row.destination.label,
-            addresses_text(&row.destination.addresses)
+            "\n  {}\n  -> {}",
+            group_text(&row.source, &own),
+            group_text(&row.destination, &own)
         );
         for f in &row.flows {
             let _ = writeln!(out, "       {}", f.describe());
@@ -145,11 +155,10 @@ fn text_report(net: &Network, question: &str, r: &Reach, all: bool) -> String {
                     .iter()
                     .map(|d| format!("{} at {}", d.code, wire::component_label(net, &d.component)))
                     .collect();
+                let source = group_text(&row.source, &own);
                 let _ = writeln!(
                     out,
-                    "  {} {} -> {}: {}",
-                    row.source.label,
-                    addresses_text(&row.source.addresses),
+                    "  {source} -> {}: {}",
                     row.destination.label,
                     why.join("; ")
                 );

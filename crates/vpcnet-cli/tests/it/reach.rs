@@ -72,6 +72,21 @@ fn the_internet_reaches_only_the_bastion_on_ssh_from_the_office() {
         "198.51.100.0-198.51.100.255"
     );
     assert_eq!(rows[0]["flows"][0]["description"], "tcp 22");
+    // In text, the internet is named by the shorter of what it is and what it is not.
+    let o = vpcnet(&["reach", "example:cross-vpc", "--from", "internet", "--all"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("\n  internet 198.51.100.0/24\n  -> subnet shared-public-a"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n  internet except 198.51.100.0/24 -> subnet shared-public-a"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n  internet -> subnet shared-private-a"),
+        "{out}"
+    );
 }
 
 #[test]
