@@ -31,12 +31,12 @@ use std::net::Ipv4Addr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use vpcnet_model::{
-    AnyIdx, EniIdx, InterfaceOwner, Network, RouteTarget, SgIdx, SubnetIdx, TailnetNodeIdx,
-    TgwAttachmentIdx, TgwAttachmentKind, VpcIdx,
+    AnyIdx, EniIdx, InterfaceOwner, Network, SgIdx, SubnetIdx, TailnetNodeIdx, TgwAttachmentIdx,
+    TgwAttachmentKind, VpcIdx,
 };
 
 use crate::code::Code;
-use crate::eval::{self, is_internet_routable};
+use crate::eval::is_internet_routable;
 use crate::trace::{trace_verdict, Component, Endpoint, Query, Trace, TraceOptions};
 use bounds::{Bounds, Lookup};
 use std::rc::Rc;
@@ -727,7 +727,11 @@ impl<'n> Solver<'n> {
         if let Some(v) = self.first_hop.get(&(key.subnet, dst, expect)) {
             return *v;
         }
-        let v = dies_from(self.net, key.subnet, dst, expect, 2);
+        let to = expect.map(|e| self.net.interface(e).subnet);
+        let v = self
+            .first
+            .address_fate(self.net, key.subnet, dst, to, 2)
+            .drops(expect.is_some());
         self.first_hop.insert((key.subnet, dst, expect), v);
         v
     }
@@ -843,36 +847,6 @@ fn whole_subnet(net: &Network, dst: &Class) -> Option<(SubnetIdx, bool)> {
         .special
         .is_none_or(|e| net.lb_of_eni(e).is_none() && net.endpoint_of_eni(e).is_none());
     Some((d.subnet, interface))
-}
-
-/// Whether a packet for `dst` from `subnet` dies at its first route lookup (following
-/// a NAT gateway's own subnet up to `depth` times).
-fn dies_from(
-    net: &Network,
-    subnet: SubnetIdx,
-    dst: Ipv4Addr,
-    expect: Option<EniIdx>,
-    depth: u8,
-) -> bool {
-    let Some(rt) = net.effective_route_table(subnet) else {
-        return true;
-    };
-    let Some((route, _)) = eval::lookup(net, net.route_table(rt), dst) else {
-        return true;
-    };
-    let vpc: VpcIdx = net.vpc_of_subnet(subnet);
-    match &route.target {
-        RouteTarget::Blackhole => true,
-        RouteTarget::Local => expect.is_some_and(|e| net.vpc_of_eni(e) != vpc),
-        RouteTarget::InternetGateway(_) => {
-            !is_internet_routable(dst) && !vpcnet_model::tailnet_range().contains(&dst)
-        }
-        RouteTarget::NatGateway(n) if depth > 0 => {
-            let eni = net.nat_gateway(*n).eni;
-            dies_from(net, net.interface(eni).subnet, dst, expect, depth - 1)
-        }
-        _ => false,
-    }
 }
 
 /// Flows from outcomes: reachable cells grouped by protocol, their destination and

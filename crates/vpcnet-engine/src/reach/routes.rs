@@ -3,6 +3,7 @@
 //! route drops them, no packet from the table's subnets to that subnet needs tracing.
 
 use std::collections::HashMap;
+use std::net::Ipv4Addr;
 use std::rc::Rc;
 
 use vpcnet_model::{
@@ -228,38 +229,94 @@ impl FirstHops {
         subnet: SubnetIdx,
         depth: u8,
     ) -> Fate {
-        match target {
-            RouteTarget::Blackhole => Fate::Dies,
-            RouteTarget::Local if net.vpc_of_subnet(subnet) != vpc => Fate::DiesForInterface,
-            RouteTarget::InternetGateway(_)
-                if self
-                    .private
-                    .iter()
-                    .any(|p| p.lo <= span.lo && span.hi <= p.hi) =>
-            {
-                Fate::Dies
-            }
-            // A peering delivers only to its other side's own addresses.
-            RouteTarget::Peering(p) => {
-                let peering = net.peering(*p);
-                if peering.status != PeeringStatus::Active {
-                    Fate::Dies
-                } else if peering.other_side(vpc) != Some(net.vpc_of_subnet(subnet)) {
-                    Fate::DiesForInterface
-                } else {
-                    Fate::Lives
-                }
-            }
-            RouteTarget::NatGateway(nat) if depth > 0 => {
-                let eni = net.nat_gateway(*nat).eni;
-                match net.effective_route_table(net.interface(eni).subnet) {
-                    None => Fate::Dies,
-                    Some(next) => self.fate(net, next, subnet, depth - 1),
-                }
-            }
-            _ => Fate::Lives,
+        match first_route(net, &self.private, target, vpc, span, Some(subnet)) {
+            Next::Fate(f) => f,
+            Next::From(nat_subnet) if depth > 0 => match net.effective_route_table(nat_subnet) {
+                None => Fate::Dies,
+                Some(next) => self.fate(net, next, subnet, depth - 1),
+            },
+            Next::From(_) => Fate::Lives,
         }
     }
+
+    /// The fate of one destination address from `from`'s route table (following a NAT
+    /// gateway's own subnet up to `depth` times); `to`: the subnet of the interface
+    /// meant, when an interface is.
+    pub(crate) fn address_fate(
+        &self,
+        net: &Network,
+        from: SubnetIdx,
+        dst: Ipv4Addr,
+        to: Option<SubnetIdx>,
+        depth: u8,
+    ) -> Fate {
+        let Some(rt) = net.effective_route_table(from) else {
+            return Fate::Dies;
+        };
+        let Some((route, _)) = eval::lookup(net, net.route_table(rt), dst) else {
+            return Fate::Dies;
+        };
+        let vpc = net.vpc_of_subnet(from);
+        match first_route(
+            net,
+            &self.private,
+            &route.target,
+            vpc,
+            Span::one(u32::from(dst)),
+            to,
+        ) {
+            Next::Fate(f) => f,
+            Next::From(nat_subnet) if depth > 0 => {
+                self.address_fate(net, nat_subnet, dst, to, depth - 1)
+            }
+            Next::From(_) => Fate::Lives,
+        }
+    }
+}
+
+/// What the first route does next.
+enum Next {
+    Fate(Fate),
+    /// A NAT gateway: the packet is routed again from its subnet.
+    From(SubnetIdx),
+}
+
+/// The one statement of what the first route `target` of a table of `vpc` does with
+/// destinations in `span` (all in subnet `to`, when known): a blackhole drops them;
+/// the local route takes a subnet of another VPC's to this VPC, where its interfaces
+/// are not; the internet gateway drops private space (`private`); an inactive peering
+/// drops everything, and an active one delivers only to its other side's own
+/// addresses.
+fn first_route(
+    net: &Network,
+    private: &[Span],
+    target: &RouteTarget,
+    vpc: VpcIdx,
+    span: Span,
+    to: Option<SubnetIdx>,
+) -> Next {
+    let in_other_vpc = |v: VpcIdx| to.is_some_and(|s| net.vpc_of_subnet(s) != v);
+    Next::Fate(match target {
+        RouteTarget::Blackhole => Fate::Dies,
+        RouteTarget::Local if in_other_vpc(vpc) => Fate::DiesForInterface,
+        RouteTarget::InternetGateway(_)
+            if private.iter().any(|p| p.lo <= span.lo && span.hi <= p.hi) =>
+        {
+            Fate::Dies
+        }
+        RouteTarget::Peering(p) => {
+            let peering = net.peering(*p);
+            match peering.other_side(vpc) {
+                _ if peering.status != PeeringStatus::Active => Fate::Dies,
+                Some(other) if in_other_vpc(other) => Fate::DiesForInterface,
+                _ => Fate::Lives,
+            }
+        }
+        RouteTarget::NatGateway(nat) => {
+            return Next::From(net.interface(net.nat_gateway(*nat).eni).subnet);
+        }
+        _ => Fate::Lives,
+    })
 }
 
 #[cfg(test)]
@@ -312,13 +369,17 @@ mod tests {
                         Some(t) => t[to.index()].drops(true),
                     };
                     assert_eq!(dies, by_table, "{from:?} -> {to:?}");
-                    if !dies {
-                        continue;
-                    }
                     let Some(dst) = net.eni_ids().find(|e| net.interface(*e).subnet == to) else {
                         continue;
                     };
                     let dst_ip = net.interface(dst).private_ips[0].addr;
+                    // Asked for one address of the subnet, the answer is the subnet's
+                    // (no route in these networks splits a subnet).
+                    let by_address = one.address_fate(&net, from, dst_ip, Some(to), 2);
+                    assert_eq!(by_address.drops(true), dies, "{from:?} -> {dst_ip}");
+                    if !dies {
+                        continue;
+                    }
                     let vpc = net.vpc_of_subnet(from);
                     if net.vpc(vpc).cidrs.iter().any(|c| c.contains(&dst_ip))
                         && net.vpc_of_subnet(to) != vpc
