@@ -14,6 +14,7 @@
 //! same security groups and the same role behave alike except where an address rule
 //! tells their addresses apart, which the address cuts then do.
 
+mod admit;
 mod bounds;
 pub(crate) mod delta;
 mod routes;
@@ -616,6 +617,8 @@ struct Solver<'n> {
     first_hop: HashMap<(SubnetIdx, Ipv4Addr, Option<EniIdx>), bool>,
     /// Whether pairs no packet leaves for still get rows (with what stops them).
     keep_denials: bool,
+    /// Sources a public destination never admits (depends on rules: never kept).
+    admission: admit::Admission,
     inexact: std::collections::BTreeSet<String>,
     traces: usize,
 }
@@ -660,6 +663,7 @@ impl<'n> Solver<'n> {
             first: kept.first,
             first_hop: kept.first_hop,
             keep_denials: true,
+            admission: Default::default(),
             inexact: Default::default(),
             traces: 0,
         }
@@ -738,8 +742,9 @@ impl<'n> Solver<'n> {
 
     /// Every cell between the atoms of `src` and `dst`, to a fixpoint of the cuts.
     fn solve(&mut self, src: &Class, dst: &Class) -> (Vec<Atom>, Vec<Atom>, Vec<Outcome>) {
-        let pair_dies = self.pair_dies(src, dst);
-        if pair_dies && !self.keep_denials {
+        let settled = self.settled(src, dst);
+        let pair_dies = settled == Some(Settled::NoRoute);
+        if settled.is_some() && !self.keep_denials {
             return (Vec::new(), Vec::new(), Vec::new());
         }
         self.bounds = self.lookup.start();
@@ -748,6 +753,18 @@ impl<'n> Solver<'n> {
         self.note_host_rules();
         self.inexact.extend(self.bounds.inexact.iter().cloned());
         out
+    }
+
+    /// Why every packet from `src` to `dst` is dropped, when that is known without
+    /// a trace.
+    fn settled(&mut self, src: &Class, dst: &Class) -> Option<Settled> {
+        if self.pair_dies(src, dst) {
+            Some(Settled::NoRoute)
+        } else if self.admission.refused(self.net, src, dst) {
+            Some(Settled::NotAdmitted)
+        } else {
+            None
+        }
     }
 
     /// Whether the first route lookup drops every packet from `src` to `dst`'s
@@ -924,6 +941,26 @@ pub fn reach(
     Standing::new(net, sources, destinations, opts).into_answer()
 }
 
+/// Why a pair of classes is settled without tracing it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Settled {
+    /// The source's first route drops every packet for the destination's subnet.
+    NoRoute,
+    /// The destination is a public address its security groups admit none of the
+    /// addresses the source can be seen from ([`admit`]).
+    NotAdmitted,
+}
+
+/// Source classes of one VPC settled the same way for one destination class: one
+/// row, with what stops one of them.
+struct Unrouted {
+    dst: usize,
+    vpc: VpcIdx,
+    why: Settled,
+    sources: Vec<usize>,
+    row: Option<Row>,
+}
+
 /// A [`reach`] question kept with its answer per pair of source and destination
 /// classes, so that after a change to security group or network ACL rules only the
 /// pairs a changed rule can judge are solved again (see `reach::delta`): re-checking
@@ -934,12 +971,12 @@ pub struct Standing {
     dst: Vec<(Class, Addresses)>,
     /// Rows of every pair solved, in the question's order: (source class, destination
     /// class, rows).
-    pairs: Vec<(usize, usize, Vec<Row>)>,
+    pairs: Vec<PairRows>,
     /// Per destination class, its entries in `pairs` (made by `prepare`).
     by_dst: Vec<Vec<usize>>,
-    /// Interfaces whose first route drops a destination class, per destination class
-    /// and source VPC: their source classes and their one row.
-    unrouted: Vec<(usize, VpcIdx, Vec<usize>, Option<Row>)>,
+    /// Interfaces settled without tracing, per destination class, source VPC and
+    /// reason, in that order.
+    unrouted: Vec<Unrouted>,
     /// What the network's routes, addresses and memberships give, unchanged by a
     /// change to rules.
     kept: Option<Kept>,
@@ -948,6 +985,9 @@ pub struct Standing {
     inexact: std::collections::BTreeSet<String>,
     traces: usize,
 }
+
+/// A pair's rows: (source class, destination class, rows).
+type PairRows = (usize, usize, Vec<Row>);
 
 /// Per security group and subnet, the source and destination classes in it.
 type ClassIndex = FxHashMap<AnyIdx, (Vec<usize>, Vec<usize>)>;
@@ -987,28 +1027,8 @@ impl Standing {
             .map(with_addrs)
             .collect();
         let mut s = Solver::new(net, opts);
-        let mut pairs = Vec::new();
-        let mut unrouted: BTreeMap<(usize, VpcIdx), Vec<usize>> = BTreeMap::new();
-        for (si, (sc, _)) in src.iter().enumerate() {
-            for (di, (dc, _)) in dst.iter().enumerate() {
-                if let Class::Interfaces { key, .. } = sc {
-                    if s.pair_dies(sc, dc) {
-                        let vpc = net.vpc_of_subnet(key.subnet);
-                        unrouted.entry((di, vpc)).or_default().push(si);
-                        continue;
-                    }
-                }
-                let rows = rows_of(&mut s, sc, dc);
-                pairs.push((si, di, rows));
-            }
-        }
-        let unrouted = unrouted
-            .into_iter()
-            .map(|((di, vpc), scs)| {
-                let row = unrouted_row(&mut s, vpc, &scs, &src, &dst[di].0);
-                (di, vpc, scs, row)
-            })
-            .collect();
+        let all: Vec<usize> = (0..dst.len()).collect();
+        let (pairs, unrouted) = answer_columns(&mut s, &src, &dst, &all);
         let traces = s.traces;
         let inexact = std::mem::take(&mut s.inexact);
         Standing {
@@ -1030,7 +1050,7 @@ impl Standing {
         let n = self.pairs.iter().map(|p| p.2.len()).sum::<usize>() + self.unrouted.len();
         let mut rows: Vec<Row> = Vec::with_capacity(n);
         rows.extend(self.pairs.into_iter().flat_map(|(_, _, r)| r));
-        rows.extend(self.unrouted.into_iter().filter_map(|u| u.3));
+        rows.extend(self.unrouted.into_iter().filter_map(|u| u.row));
         Reach {
             rows,
             inexact: self.inexact.into_iter().collect(),
@@ -1046,7 +1066,7 @@ impl Standing {
             .iter()
             .flat_map(|(_, _, r)| r.iter().cloned())
             .collect();
-        rows.extend(self.unrouted.iter().filter_map(|u| u.3.clone()));
+        rows.extend(self.unrouted.iter().filter_map(|u| u.row.clone()));
         Reach {
             rows,
             inexact: self.inexact.iter().cloned().collect(),
@@ -1102,11 +1122,48 @@ impl Standing {
         }
         let ts: Vec<usize> = (0..self.src.len()).filter(|&i| src_touched[i]).collect();
         let td: Vec<usize> = (0..self.dst.len()).filter(|&i| dst_touched[i]).collect();
+        let (src, dst) = (&self.src, &self.dst);
         let affects = |si: usize, di: usize| {
-            let (sc, dc) = (&self.src[si], &self.dst[di]);
+            let (sc, dc) = (&src[si], &dst[di]);
             (src_touched[si] && d.leaving_source(&sc.0, addresses(before, dc)))
                 || (dst_touched[di] && d.at_destination(addresses(before, sc), &dc.0))
         };
+        let kept = self.kept.take().expect("kept between updates");
+        let mut s = Solver::with_kept(after, &self.opts, kept);
+        let mut solved = 0;
+        // A public destination whose admission of some interface source may have
+        // changed is answered again whole: its sources may move between traced
+        // pairs and the rows of those it admits none of.
+        let public = |di: usize| matches!(&dst[di].0, Class::Interfaces { key, .. } if key.special.is_none() && key.public.1);
+        let from_interface = |si: usize| matches!(src[si].0, Class::Interfaces { .. });
+        let columns: Vec<usize> =
+            td.iter()
+                .copied()
+                .filter(|&di| {
+                    public(di)
+                        && (self.by_dst[di].iter().any(|&k| {
+                            from_interface(self.pairs[k].0) && affects(self.pairs[k].0, di)
+                        }) || self.unrouted.iter().any(|u| {
+                            u.dst == di
+                                && u.why == Settled::NotAdmitted
+                                && u.sources.iter().any(|&si| affects(si, di))
+                        }))
+                })
+                .collect();
+        if !columns.is_empty() {
+            let (pairs, unrouted) = answer_columns(&mut s, src, dst, &columns);
+            solved += pairs.len() + unrouted.len();
+            self.pairs.retain(|p| !columns.contains(&p.1));
+            self.pairs.extend(pairs);
+            self.pairs.sort_by_key(|p| (p.0, p.1));
+            self.unrouted.retain(|u| !columns.contains(&u.dst));
+            self.unrouted.extend(unrouted);
+            self.unrouted.sort_by_key(|u| (u.dst, u.vpc, u.why));
+            self.by_dst = vec![Vec::new(); dst.len()];
+            for (k, (_, di, _)) in self.pairs.iter().enumerate() {
+                self.by_dst[*di].push(k);
+            }
+        }
         // Entries to solve again: those of touched sources (in order, by a search
         // over the ordered entries) and of touched destinations.
         let mut again: Vec<usize> = Vec::new();
@@ -1123,18 +1180,17 @@ impl Standing {
                     .filter(|&k| affects(self.pairs[k].0, di)),
             );
         }
+        again.retain(|&k| !columns.contains(&self.pairs[k].1));
         again.sort_unstable();
         again.dedup();
-        let kept = self.kept.take().expect("kept between updates");
-        let mut s = Solver::with_kept(after, &self.opts, kept);
         for &k in &again {
             let (si, di, _) = self.pairs[k];
-            self.pairs[k].2 = rows_of(&mut s, &self.src[si].0, &self.dst[di].0);
+            self.pairs[k].2 = rows_of(&mut s, &src[si].0, &dst[di].0);
         }
-        let mut solved = again.len();
+        solved += again.len();
         for u in &mut self.unrouted {
-            if u.2.iter().any(|&si| affects(si, u.0)) {
-                u.3 = unrouted_row(&mut s, u.1, &u.2, &self.src, &self.dst[u.0].0);
+            if !columns.contains(&u.dst) && u.sources.iter().any(|&si| affects(si, u.dst)) {
+                u.row = unrouted_row(&mut s, u, src, &dst[u.dst].0);
                 solved += 1;
             }
         }
@@ -1164,19 +1220,59 @@ impl RuleDelta {
     }
 }
 
-/// One row for interfaces of `vpc` whose first route drops every packet for `dc`,
-/// with what stops one of them (traced once).
+/// The pairs of `columns` (destination classes) answered: traced pairs in question
+/// order, and the settled ones grouped by destination, source VPC and reason.
+fn answer_columns(
+    s: &mut Solver,
+    src: &[(Class, Addresses)],
+    dst: &[(Class, Addresses)],
+    columns: &[usize],
+) -> (Vec<PairRows>, Vec<Unrouted>) {
+    let mut pairs = Vec::new();
+    let mut settled: BTreeMap<(usize, VpcIdx, Settled), Vec<usize>> = BTreeMap::new();
+    for (si, (sc, _)) in src.iter().enumerate() {
+        for &di in columns {
+            let dc = &dst[di].0;
+            if let Class::Interfaces { key, .. } = sc {
+                if let Some(why) = s.settled(sc, dc) {
+                    let vpc = s.net.vpc_of_subnet(key.subnet);
+                    settled.entry((di, vpc, why)).or_default().push(si);
+                    continue;
+                }
+            }
+            let rows = rows_of(s, sc, dc);
+            pairs.push((si, di, rows));
+        }
+    }
+    let unrouted = settled
+        .into_iter()
+        .map(|((dst_class, vpc, why), sources)| {
+            let mut u = Unrouted {
+                dst: dst_class,
+                vpc,
+                why,
+                sources,
+                row: None,
+            };
+            u.row = unrouted_row(s, &u, src, &dst[dst_class].0);
+            u
+        })
+        .collect();
+    (pairs, unrouted)
+}
+
+/// One row for source classes settled together, with what stops one of them
+/// (traced once).
 fn unrouted_row(
     s: &mut Solver,
-    vpc: VpcIdx,
-    scs: &[usize],
+    u: &Unrouted,
     src: &[(Class, Addresses)],
     dc: &Class,
 ) -> Option<Row> {
     let mut resources = Vec::new();
     let mut spans = Vec::new();
     let mut from = None;
-    for &si in scs {
+    for &si in &u.sources {
         if let Class::Interfaces { members, .. } = &src[si].0 {
             for &(e, ip) in members {
                 resources.push(AnyIdx::Interface(e));
@@ -1215,9 +1311,15 @@ fn unrouted_row(
     Some(Row {
         source: Group {
             label: format!(
-                "{n} interface{} of VPC {} whose route tables have no way there",
+                "{n} interface{} of VPC {} {}",
                 if n == 1 { "" } else { "s" },
-                s.net.vpc(vpc).meta.label()
+                s.net.vpc(u.vpc).meta.label(),
+                match u.why {
+                    Settled::NoRoute => "whose route tables have no way there",
+                    Settled::NotAdmitted => {
+                        "seen there only from public addresses its security groups do not admit"
+                    }
+                }
             ),
             resources,
             addresses: merge(spans),

@@ -9,7 +9,8 @@ use vpcnet_engine::diff::{
 };
 use vpcnet_engine::reach::space::Span;
 use vpcnet_engine::reach::{
-    level_places, reach, select, Level, ReachOptions, Role, RuleDelta, Selector, Standing, Transit,
+    level_places, reach, select, Level, NamedPlace, Place, ReachOptions, Role, RuleDelta, Selector,
+    Standing, Transit,
 };
 use vpcnet_engine::{trace, Endpoint, Query};
 use vpcnet_model::{EniIdx, Network, NetworkBuilder};
@@ -690,6 +691,17 @@ fn standing_agrees(before: &Network, after: &Network, what: &str) {
         src.extend(select(net, &Selector::Internet, Role::Source).expect("the internet"));
         let mut dst = level_places(net, Level::Subnet, Role::Destination);
         dst.extend(select(net, &Selector::Internet, Role::Destination).expect("the internet"));
+        // Every public address, where sources are told apart by what it admits.
+        let mut public = Vec::new();
+        for e in net.eni_ids() {
+            for p in &net.interface(e).private_ips {
+                public.extend(p.public.map(|a| (e, a)));
+            }
+        }
+        dst.push(NamedPlace {
+            label: "public addresses".to_owned(),
+            place: Place::Interfaces(public),
+        });
         (src, dst)
     };
     let (src, dst) = places(before);
