@@ -316,21 +316,49 @@ pub(crate) enum Class {
 pub(crate) fn classes(net: &Network, place: &Place) -> Vec<Class> {
     match place {
         Place::Interfaces(members) => {
-            let mut by: BTreeMap<IfaceKey, Vec<(EniIdx, Ipv4Addr)>> = BTreeMap::new();
+            // Keyed by the interface's own list of groups when it is sorted already:
+            // one key is made per class, not per interface.
+            type Borrowed<'n> = (
+                SubnetIdx,
+                std::borrow::Cow<'n, [SgIdx]>,
+                bool,
+                Option<EniIdx>,
+                (bool, bool),
+            );
+            let mut by: FxHashMap<Borrowed, Vec<(EniIdx, Ipv4Addr)>> = FxHashMap::default();
             for &(eni, ip) in members {
                 let e = net.interface(eni);
-                let mut groups = e.security_groups.clone();
-                groups.sort_unstable();
-                let key = IfaceKey {
-                    subnet: e.subnet,
-                    groups,
-                    source_dest_check: e.source_dest_check,
-                    special: special(net, eni).then_some(eni),
-                    public: (e.public_for(ip).is_some(), !e.owns(ip)),
+                let groups = if e.security_groups.is_sorted() {
+                    std::borrow::Cow::Borrowed(e.security_groups.as_slice())
+                } else {
+                    let mut g = e.security_groups.clone();
+                    g.sort_unstable();
+                    std::borrow::Cow::Owned(g)
                 };
+                let key = (
+                    e.subnet,
+                    groups,
+                    e.source_dest_check,
+                    special(net, eni).then_some(eni),
+                    (e.public_for(ip).is_some(), !e.owns(ip)),
+                );
                 by.entry(key).or_default().push((eni, ip));
             }
-            by.into_iter()
+            let mut out: Vec<(IfaceKey, Vec<(EniIdx, Ipv4Addr)>)> = by
+                .into_iter()
+                .map(|((subnet, groups, source_dest_check, special, public), members)| {
+                    let key = IfaceKey {
+                        subnet,
+                        groups: groups.into_owned(),
+                        source_dest_check,
+                        special,
+                        public,
+                    };
+                    (key, members)
+                })
+                .collect();
+            out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            out.into_iter()
                 .map(|(key, mut members)| {
                     members.sort_by_key(|(e, ip)| (u32::from(*ip), *e));
                     members.dedup();

@@ -5,7 +5,7 @@
 //! dot, with Route 53's octal escapes (`\052` for `*`) decoded. [`dns_name`] makes that
 //! form and refuses what is not a DNS name.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
 use crate::diag::Location;
@@ -169,7 +169,7 @@ impl HostedZone {
             vpcs: Vec::new(),
             foreign_vpcs: Vec::new(),
             records: Vec::new(),
-            by_name: HashMap::new(),
+            by_name: HashMap::default(),
         }
     }
 

@@ -1,6 +1,6 @@
 //! The resources of a network and the [`Network`] arena that holds them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::net::Ipv4Addr;
 
 use ipnet::{Ipv4Net, Ipv6Net};

@@ -66,7 +66,6 @@ impl Admission {
         if s.special.is_some() || d.special.is_some() || !d.public.1 {
             return false;
         }
-        let admitted = self.admitted(net, &d.groups);
         let mut seen: Vec<u32> = Vec::new();
         for &(_, public) in receivers {
             match self.way(net, s.subnet, public) {
@@ -80,14 +79,15 @@ impl Admission {
                 ),
             }
         }
+        let admitted = self.admitted(net, &d.groups);
         !seen
             .iter()
             .any(|a| admitted.iter().any(|sp| sp.contains(*a)))
     }
 
-    fn admitted(&mut self, net: &Network, groups: &[SgIdx]) -> Vec<Span> {
-        if let Some(a) = self.admitted.get(groups) {
-            return a.clone();
+    fn admitted(&mut self, net: &Network, groups: &[SgIdx]) -> &[Span] {
+        if self.admitted.contains_key(groups) {
+            return &self.admitted[groups];
         }
         let mut spans = Vec::new();
         for g in groups {
@@ -111,9 +111,9 @@ impl Admission {
                 }
             }
         }
-        let spans = merge(spans);
-        self.admitted.insert(groups.to_vec(), spans.clone());
-        spans
+        self.admitted
+            .entry(groups.to_vec())
+            .or_insert_with(|| merge(spans))
     }
 
     fn way(&mut self, net: &Network, subnet: SubnetIdx, dst: Ipv4Addr) -> Option<Way> {
