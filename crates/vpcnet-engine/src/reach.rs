@@ -346,16 +346,18 @@ pub(crate) fn classes(net: &Network, place: &Place) -> Vec<Class> {
             }
             let mut out: Vec<(IfaceKey, Vec<(EniIdx, Ipv4Addr)>)> = by
                 .into_iter()
-                .map(|((subnet, groups, source_dest_check, special, public), members)| {
-                    let key = IfaceKey {
-                        subnet,
-                        groups: groups.into_owned(),
-                        source_dest_check,
-                        special,
-                        public,
-                    };
-                    (key, members)
-                })
+                .map(
+                    |((subnet, groups, source_dest_check, special, public), members)| {
+                        let key = IfaceKey {
+                            subnet,
+                            groups: groups.into_owned(),
+                            source_dest_check,
+                            special,
+                            public,
+                        };
+                        (key, members)
+                    },
+                )
                 .collect();
             out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             out.into_iter()
@@ -987,6 +989,8 @@ struct Unrouted {
     why: Settled,
     sources: Vec<usize>,
     row: Option<Row>,
+    /// During an update: whether the change may alter the row.
+    stale: bool,
 }
 
 /// A [`reach`] question kept with its answer per pair of source and destination
@@ -1164,6 +1168,11 @@ impl Standing {
         // pairs and the rows of those it admits none of.
         let public = |di: usize| matches!(&dst[di].0, Class::Interfaces { key, .. } if key.special.is_none() && key.public.1);
         let from_interface = |si: usize| matches!(src[si].0, Class::Interfaces { .. });
+        // Settled rows a change may alter, worked out once.
+        for u in &mut self.unrouted {
+            let touched = dst_touched[u.dst] || u.sources.iter().any(|&si| src_touched[si]);
+            u.stale = touched && u.sources.iter().any(|&si| affects(si, u.dst));
+        }
         let columns: Vec<usize> =
             td.iter()
                 .copied()
@@ -1171,11 +1180,10 @@ impl Standing {
                     public(di)
                         && (self.by_dst[di].iter().any(|&k| {
                             from_interface(self.pairs[k].0) && affects(self.pairs[k].0, di)
-                        }) || self.unrouted.iter().any(|u| {
-                            u.dst == di
-                                && u.why == Settled::NotAdmitted
-                                && u.sources.iter().any(|&si| affects(si, di))
-                        }))
+                        }) || self
+                            .unrouted
+                            .iter()
+                            .any(|u| u.stale && u.dst == di && u.why == Settled::NotAdmitted))
                 })
                 .collect();
         if !columns.is_empty() {
@@ -1217,10 +1225,11 @@ impl Standing {
         }
         solved += again.len();
         for u in &mut self.unrouted {
-            if !columns.contains(&u.dst) && u.sources.iter().any(|&si| affects(si, u.dst)) {
+            if u.stale && !columns.contains(&u.dst) {
                 u.row = unrouted_row(&mut s, u, src, &dst[u.dst].0);
                 solved += 1;
             }
+            u.stale = false;
         }
         self.traces = s.traces;
         self.inexact.extend(std::mem::take(&mut s.inexact));
@@ -1281,6 +1290,7 @@ fn answer_columns(
                 why,
                 sources,
                 row: None,
+                stale: false,
             };
             u.row = unrouted_row(s, &u, src, &dst[dst_class].0);
             u

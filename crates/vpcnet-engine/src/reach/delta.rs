@@ -74,19 +74,14 @@ pub(crate) fn class_addresses(net: &Network, class: &Class) -> Option<Vec<Span>>
     }
 }
 
-/// Whether two merged span lists share an address.
+/// Whether two merged span lists share an address: each span of the shorter looked
+/// up in the longer.
 fn meet(a: &[Span], b: &[Span]) -> bool {
-    let (mut i, mut j) = (0, 0);
-    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
-        if x.hi < y.lo {
-            i += 1;
-        } else if y.hi < x.lo {
-            j += 1;
-        } else {
-            return true;
-        }
-    }
-    false
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.iter().any(|x| {
+        let i = long.partition_point(|y| y.hi < x.lo);
+        long.get(i).is_some_and(|y| y.lo <= x.hi)
+    })
 }
 
 /// Whether `spans` (or anything, for `None`) meets `changed`.
