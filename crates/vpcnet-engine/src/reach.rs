@@ -1014,6 +1014,9 @@ pub struct Standing {
     kept: Option<Kept>,
     /// Per security group and subnet, the source and destination classes in it.
     index: Option<ClassIndex>,
+    /// Every address of an interface source class, with the class, sorted (made by
+    /// `prepare`).
+    by_address: Vec<(u32, usize)>,
     inexact: std::collections::BTreeSet<String>,
     traces: usize,
 }
@@ -1072,6 +1075,7 @@ impl Standing {
             unrouted,
             kept: Some(s.into_kept()),
             index: None,
+            by_address: Vec::new(),
             inexact,
             traces,
         }
@@ -1126,6 +1130,17 @@ impl Standing {
             }
         }
         self.index = Some(index);
+        let mut by_address: Vec<(u32, usize)> = Vec::new();
+        for (si, entry) in self.src.iter().enumerate() {
+            if matches!(entry.0, Class::Interfaces { .. }) {
+                for sp in addresses(net, entry).into_iter().flatten() {
+                    // Interface classes' addresses are single addresses.
+                    by_address.extend((sp.lo..=sp.hi).map(|a| (a, si)));
+                }
+            }
+        }
+        by_address.sort_unstable();
+        self.by_address = by_address;
         self.by_dst = vec![Vec::new(); self.dst.len()];
         for (k, (_, di, _)) in self.pairs.iter().enumerate() {
             self.by_dst[*di].push(k);
@@ -1155,10 +1170,43 @@ impl Standing {
         let ts: Vec<usize> = (0..self.src.len()).filter(|&i| src_touched[i]).collect();
         let td: Vec<usize> = (0..self.dst.len()).filter(|&i| dst_touched[i]).collect();
         let (src, dst) = (&self.src, &self.dst);
+        // Per touched destination, the sources its changed rules can match: looked up
+        // by address, not asked of every source.
+        let by_address = self.by_address.as_slice();
+        let judged: FxHashMap<usize, Option<rustc_hash::FxHashSet<usize>>> = td
+            .iter()
+            .map(|&di| {
+                let hit = d.judged_at(&dst[di].0).map(|spans| {
+                    let mut set = rustc_hash::FxHashSet::default();
+                    for sp in &spans {
+                        let from = by_address.partition_point(|(a, _)| *a < sp.lo);
+                        set.extend(
+                            by_address[from..]
+                                .iter()
+                                .take_while(|(a, _)| *a <= sp.hi)
+                                .map(|(_, si)| *si),
+                        );
+                    }
+                    // Sources that are not interfaces are few: asked one by one.
+                    for (si, entry) in src.iter().enumerate() {
+                        if !matches!(entry.0, Class::Interfaces { .. })
+                            && delta::hits(addresses(before, entry), &spans)
+                        {
+                            set.insert(si);
+                        }
+                    }
+                    set
+                });
+                (di, hit)
+            })
+            .collect();
         let affects = |si: usize, di: usize| {
             let (sc, dc) = (&src[si], &dst[di]);
             (src_touched[si] && d.leaving_source(&sc.0, addresses(before, dc)))
-                || (dst_touched[di] && d.at_destination(addresses(before, sc), &dc.0))
+                || (dst_touched[di]
+                    && judged
+                        .get(&di)
+                        .is_some_and(|h| h.as_ref().is_none_or(|set| set.contains(&si))))
         };
         let kept = self.kept.take().expect("kept between updates");
         let mut s = Solver::with_kept(after, &self.opts, kept);

@@ -85,7 +85,7 @@ fn meet(a: &[Span], b: &[Span]) -> bool {
 }
 
 /// Whether `spans` (or anything, for `None`) meets `changed`.
-fn hits(spans: Option<&[Span]>, changed: &[Span]) -> bool {
+pub(crate) fn hits(spans: Option<&[Span]>, changed: &[Span]) -> bool {
     match spans {
         Some(s) => meet(s, changed),
         None => !changed.is_empty(),
@@ -343,6 +343,27 @@ impl Delta {
             .filter_map(|g| self.groups.get(g).map(|c| (c, &c.inbound)))
             .chain(self.subnets.get(&key.subnet).map(|c| (c, &c.out)))
             .any(|(c, spans)| c.translated || hits(src_addrs, spans))
+    }
+
+    /// What the changed rules of `dst`'s groups and subnet match of sources:
+    /// `None` when they may match any (a translator's address), else the addresses.
+    pub(crate) fn judged_at(&self, dst: &Class) -> Option<Vec<Span>> {
+        let Class::Interfaces { key, .. } = dst else {
+            return Some(Vec::new());
+        };
+        let mut out = Vec::new();
+        let lists = key
+            .groups
+            .iter()
+            .filter_map(|g| self.groups.get(g).map(|c| (c, &c.inbound)))
+            .chain(self.subnets.get(&key.subnet).map(|c| (c, &c.out)));
+        for (c, spans) in lists {
+            if c.translated {
+                return None;
+            }
+            out.extend(spans.iter().copied());
+        }
+        Some(merge(out))
     }
 
     /// The groups whose rules changed.
