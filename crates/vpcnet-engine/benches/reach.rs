@@ -16,8 +16,11 @@
 //! - `reverify/1000_vpcs_{bastion,spoke_db}_rule`: a kept question (every source to
 //!   the bastion; to a spoke's database instance) brought up to date after one
 //!   ingress rule of the destination's group changed (`Standing::update`).
-//! - `diff/1000_vpcs_{spoke_db,bastion}_rule`: `diff` at subnet level, the internet
-//!   included, of the network and the same with one rule changed.
+//! - `reverify/1000_vpcs_spoke_app_rule`: every source to a spoke's app instance,
+//!   after the first ingress rule of its `app` group (whose members are targets of the
+//!   spoke's load balancer) changed.
+//! - `diff/1000_vpcs_{spoke_db,bastion,spoke_app}_rule`: `diff` at subnet level, the
+//!   internet included, of the network and the same with one rule changed.
 //! - `build/1000_vpcs`: lowering the generated spec to a `Network`.
 //!
 //! ```text
@@ -90,19 +93,27 @@ fn destination(spec: &Spec, net: &Network, nth: usize, private: bool) -> (String
     (net.interface(eni).meta.id.clone(), sg)
 }
 
-/// The spec with the first ingress rule of `sg` (in the first VPC) on another port.
+/// The spec with the first ingress rule with ports of `sg` (in the first VPC) on
+/// another port.
 fn one_rule_changed(spec: &Spec, sg: &str) -> Spec {
     rule_changed_in(spec, 0, sg)
 }
 
-/// The spec with the first ingress rule of `sg` in the `nth` VPC on another port.
+/// The spec with the first ingress rule with ports of `sg` in the `nth` VPC on
+/// another port.
 fn rule_changed_in(spec: &Spec, nth: usize, sg: &str) -> Spec {
     let mut s = spec.clone();
     if let Some(Lenient::Ok(v)) = s.vpcs.get_mut(nth) {
         for g in v.security_groups.iter_mut() {
             if let Lenient::Ok(g) = g {
                 if g.name == sg {
-                    if let Some(Lenient::Ok(r)) = g.ingress.first_mut() {
+                    // The first rule with ports (moving the ports of an
+                    // all-protocols rule changes nothing).
+                    let first = g.ingress.iter_mut().find_map(|r| match r {
+                        Lenient::Ok(r) if r.ports.is_some() => Some(r),
+                        _ => None,
+                    });
+                    if let Some(r) = first {
                         r.ports = Some(PortsSpec::Single(8443));
                     }
                 }
@@ -280,6 +291,10 @@ fn reach_benches(c: &mut Criterion) {
         bastion_changes
     );
     let db_changes = net.rule_changes(&db_changed).expect("only rules changed");
+    // The spoke's app instance is a target of its load balancer: a packet to the
+    // balancer may meet its group from any source.
+    let app_changed = build(&rule_changed_in(&spec, 1, "app"));
+    let app_changes = net.rule_changes(&app_changed).expect("only rules changed");
     let mut g = c.benchmark_group("reverify");
     g.sample_size(20)
         .warm_up_time(Duration::from_secs(1))
@@ -288,6 +303,12 @@ fn reach_benches(c: &mut Criterion) {
     for (name, dst, other, changes) in [
         ("1000_vpcs_bastion_rule", &to, &changed, &bastion_changes),
         ("1000_vpcs_spoke_db_rule", &to_db, &db_changed, &db_changes),
+        (
+            "1000_vpcs_spoke_app_rule",
+            &to_spoke,
+            &app_changed,
+            &app_changes,
+        ),
     ] {
         let mut kept = Standing::new(&net, &from, dst, &opts);
         let there = RuleDelta::new(&net, other, changes, &transit).expect("narrowed");
@@ -325,6 +346,9 @@ fn reach_benches(c: &mut Criterion) {
     });
     g.bench_function("1000_vpcs_bastion_rule", |b| {
         b.iter(|| black_box(diff(&net, &changed, Level::Subnet, &opts)))
+    });
+    g.bench_function("1000_vpcs_spoke_app_rule", |b| {
+        b.iter(|| black_box(diff(&net, &app_changed, Level::Subnet, &opts)))
     });
     g.finish();
 

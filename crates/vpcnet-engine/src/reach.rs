@@ -1122,7 +1122,8 @@ impl Standing {
                 addresses(net, entry);
                 if let Class::Interfaces { key, .. } = &entry.0 {
                     let keys = key.groups.iter().map(|g| AnyIdx::SecurityGroup(*g));
-                    for k in keys.chain([AnyIdx::Subnet(key.subnet)]) {
+                    let own = key.special.map(AnyIdx::Interface);
+                    for k in keys.chain([AnyIdx::Subnet(key.subnet)]).chain(own) {
                         let e = index.entry(k).or_default();
                         if side == 0 { &mut e.0 } else { &mut e.1 }.push(i);
                     }
@@ -1160,7 +1161,8 @@ impl Standing {
         let keys = d
             .groups()
             .map(AnyIdx::SecurityGroup)
-            .chain(d.subnets().map(AnyIdx::Subnet));
+            .chain(d.subnets().map(AnyIdx::Subnet))
+            .chain(d.fronts().map(AnyIdx::Interface));
         for k in keys {
             if let Some((s, t)) = index.get(&k) {
                 s.iter().for_each(|&i| src_touched[i] = true);

@@ -52,6 +52,9 @@ pub(crate) struct Delta {
     groups: FxHashMap<SgIdx, Changed>,
     /// Per subnet whose network ACL changed.
     subnets: FxHashMap<SubnetIdx, Changed>,
+    /// Interfaces that hand connections on to one a changed list is judged at: a
+    /// packet to them may meet it from any source.
+    fronts: FxHashSet<EniIdx>,
 }
 
 /// The addresses of a class as a changed rule may see them: its members' own and
@@ -92,47 +95,81 @@ pub(crate) fn hits(spans: Option<&[Span]>, changed: &[Span]) -> bool {
     }
 }
 
-/// Interfaces a packet can enter or leave without being the source or destination of
-/// the question: every interface with a role of its own, targets of load balancers,
-/// upstreams of proxies.
-fn transit(net: &Network) -> FxHashSet<EniIdx> {
-    let mut out: FxHashSet<EniIdx> = net.eni_ids().filter(|e| special(net, *e)).collect();
-    let mut by_ip = |ip| {
-        out.extend(net.enis_with_private_ip(ip));
-        if let Some((e, _)) = net.eni_by_public_ip(ip) {
-            out.insert(e);
-        }
+/// Interfaces that receive connections another interface hands on, with the
+/// interfaces that hand them (their fronts): targets of load balancers (fronted by
+/// the balancer's interfaces), upstreams of proxies (by the proxy's), and balancers
+/// behind an endpoint service (by the endpoints' interfaces).
+fn fronted(net: &Network) -> FxHashMap<EniIdx, Vec<EniIdx>> {
+    let mut out: FxHashMap<EniIdx, Vec<EniIdx>> = FxHashMap::default();
+    let receivers = |ip: std::net::Ipv4Addr| {
+        let mut r = net.enis_with_private_ip(ip);
+        r.extend(net.eni_by_public_ip(ip).map(|(e, _)| e));
+        r
     };
-    for tg in net.target_groups() {
-        for t in &tg.targets {
-            by_ip(t.ip);
-        }
-    }
-    for i in net.instance_ids() {
-        let Some(&eni) = net.instance(i).interfaces.first() else {
-            continue;
-        };
-        for route in net.proxy_routes(i) {
-            match route.upstream.parse() {
-                Ok(ip) => by_ip(ip),
-                Err(_) => {
-                    let r = crate::dns::resolve_name(
-                        net,
-                        Some(net.vpc_of_eni(eni)),
-                        &route.upstream,
-                        vpcnet_model::RecordType::A,
-                    );
-                    if let Some(ip) = r.first_v4() {
-                        by_ip(ip);
-                    }
+    for lb in net.load_balancers() {
+        let groups = lb.listeners.iter().flat_map(|l| {
+            l.default_target_group
+                .into_iter()
+                .chain(l.rules.iter().map(|r| r.target_group))
+        });
+        for tg in groups {
+            for t in &net.target_group(tg).targets {
+                for e in receivers(t.ip).into_iter().chain(t.eni) {
+                    out.entry(e).or_default().extend(lb.enis.iter().copied());
                 }
             }
         }
     }
-    for tg in net.target_groups() {
-        out.extend(tg.targets.iter().filter_map(|t| t.eni));
+    for i in net.instance_ids() {
+        let fronts = &net.instance(i).interfaces;
+        let Some(&eni) = fronts.first() else {
+            continue;
+        };
+        for route in net.proxy_routes(i) {
+            let ip = match route.upstream.parse() {
+                Ok(ip) => Some(ip),
+                Err(_) => crate::dns::resolve_name(
+                    net,
+                    Some(net.vpc_of_eni(eni)),
+                    &route.upstream,
+                    vpcnet_model::RecordType::A,
+                )
+                .first_v4(),
+            };
+            for e in ip.into_iter().flat_map(receivers) {
+                out.entry(e).or_default().extend(fronts.iter().copied());
+            }
+        }
+    }
+    for svc in net.endpoint_services() {
+        for ep in net.vpc_endpoints() {
+            if ep.service_name != svc.service_name {
+                continue;
+            }
+            for lb in &svc.load_balancers {
+                for e in &net.load_balancer(*lb).enis {
+                    out.entry(*e).or_default().extend(ep.enis.iter().copied());
+                }
+            }
+        }
+    }
+    for fronts in out.values_mut() {
+        fronts.sort_unstable();
+        fronts.dedup();
     }
     out
+}
+
+/// Every interface that hands connections on to `e`, however many hands away.
+fn fronts_of(fronted: &FxHashMap<EniIdx, Vec<EniIdx>>, e: EniIdx, out: &mut FxHashSet<EniIdx>) {
+    let mut todo = vec![e];
+    while let Some(x) = todo.pop() {
+        for f in fronted.get(&x).into_iter().flatten() {
+            if out.insert(*f) {
+                todo.push(*f);
+            }
+        }
+    }
 }
 
 /// The addresses a security group rule's peer matches; `members` are every group's
@@ -174,6 +211,8 @@ pub struct Transit {
     members: FxHashMap<SgIdx, Vec<Span>>,
     /// Groups some transit interface carries.
     groups: FxHashSet<SgIdx>,
+    /// Interfaces others hand connections on to, with those others.
+    fronted: FxHashMap<EniIdx, Vec<EniIdx>>,
     /// Per network ACL, the subnets it governs.
     acl_subnets: FxHashMap<NaclIdx, Vec<SubnetIdx>>,
 }
@@ -181,7 +220,9 @@ pub struct Transit {
 impl Transit {
     /// Works it out for `net`.
     pub fn of(net: &Network) -> Transit {
-        let enis = transit(net);
+        // Interfaces with a role of their own: load balancers, endpoints, NAT,
+        // appliances, proxies, mesh routers.
+        let enis: FxHashSet<EniIdx> = net.eni_ids().filter(|e| special(net, *e)).collect();
         let mut subnets: FxHashSet<SubnetIdx> =
             enis.iter().map(|e| net.interface(*e).subnet).collect();
         for a in net.tgw_attachments() {
@@ -189,10 +230,9 @@ impl Transit {
                 subnets.extend(s.iter().copied());
             }
         }
-        // Interfaces with a role of their own are the ones that rewrite sources (NAT,
-        // load balancers, proxies, endpoints, mesh routers); targets only receive.
+        // They are the ones that rewrite sources; targets only receive.
         let mut translators: Vec<Span> = Vec::new();
-        for e in enis.iter().filter(|e| special(net, **e)) {
+        for e in &enis {
             for p in &net.interface(*e).private_ips {
                 translators.push(Span::one(u32::from(p.addr)));
                 if let Some(a) = p.public {
@@ -225,6 +265,7 @@ impl Transit {
             translators: merge(translators),
             members,
             groups,
+            fronted: fronted(net),
             acl_subnets,
         }
     }
@@ -250,6 +291,19 @@ impl Delta {
             .any(|g| transit.groups.contains(g))
         {
             return None;
+        }
+        // Receivers of handed-on connections a changed list is judged at.
+        let mut fronts = FxHashSet::default();
+        let changed: FxHashSet<SgIdx> = changes.security_groups.iter().copied().collect();
+        for &e in transit.fronted.keys() {
+            let iface = before.interface(e);
+            let judged = iface.security_groups.iter().any(|g| changed.contains(g))
+                || before
+                    .effective_nacl(iface.subnet)
+                    .is_some_and(|a| changes.network_acls.contains(&a));
+            if judged {
+                fronts_of(&transit.fronted, e, &mut fronts);
+            }
         }
         let strip = |rules: &[SgRule]| -> Vec<SgRule> {
             rules
@@ -304,7 +358,11 @@ impl Delta {
                 subnets.insert(s, c.clone());
             }
         }
-        Some(Delta { groups, subnets })
+        Some(Delta {
+            groups,
+            subnets,
+            fronts,
+        })
     }
 
     /// Whether some packet from `src` to `dst` may be judged by a changed rule.
@@ -338,6 +396,9 @@ impl Delta {
         let Class::Interfaces { key, .. } = dst else {
             return false;
         };
+        if key.special.is_some_and(|e| self.fronts.contains(&e)) {
+            return true;
+        }
         key.groups
             .iter()
             .filter_map(|g| self.groups.get(g).map(|c| (c, &c.inbound)))
@@ -351,6 +412,9 @@ impl Delta {
         let Class::Interfaces { key, .. } = dst else {
             return Some(Vec::new());
         };
+        if key.special.is_some_and(|e| self.fronts.contains(&e)) {
+            return None;
+        }
         let mut out = Vec::new();
         let lists = key
             .groups
@@ -371,6 +435,11 @@ impl Delta {
         self.groups.keys().copied()
     }
 
+    /// Interfaces a packet to which may meet a changed list from any source.
+    pub(crate) fn fronts(&self) -> impl Iterator<Item = EniIdx> + '_ {
+        self.fronts.iter().copied()
+    }
+
     /// The subnets whose network ACL changed.
     pub(crate) fn subnets(&self) -> impl Iterator<Item = SubnetIdx> + '_ {
         self.subnets.keys().copied()
@@ -382,6 +451,7 @@ impl Delta {
             Class::Interfaces { key, .. } => {
                 self.subnets.contains_key(&key.subnet)
                     || key.groups.iter().any(|g| self.groups.contains_key(g))
+                    || key.special.is_some_and(|e| self.fronts.contains(&e))
             }
             _ => false,
         }

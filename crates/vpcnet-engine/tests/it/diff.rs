@@ -774,9 +774,10 @@ fn open_rule(cidr: &str) -> SgRuleSpec {
 
 /// Every security group and network ACL of the built-in examples changed in turn
 /// (opened to the world, opened to its own VPC, a rule taken away, an entry that
-/// denies): narrowed and whole comparisons agree. In the observability example every
-/// group and subnet is on a load balancer's or proxy's way, so none is narrowed; in the
-/// cross-VPC one, about half.
+/// denies): narrowed and whole comparisons agree. In the observability example most
+/// groups and subnets are a load balancer's or proxy's own and are answered whole;
+/// their targets' are narrowed (a packet to the balancer may meet them from any
+/// source). In the cross-VPC one, about half are narrowed.
 #[test]
 fn narrowed_diffs_of_every_rule_list_of_the_examples_agree_with_whole_ones() {
     let mut narrowed = 0;
