@@ -1142,10 +1142,7 @@ impl Standing {
         }
         by_address.sort_unstable();
         self.by_address = by_address;
-        self.by_dst = vec![Vec::new(); self.dst.len()];
-        for (k, (_, di, _)) in self.pairs.iter().enumerate() {
-            self.by_dst[*di].push(k);
-        }
+        self.by_dst = by_destination(&self.pairs, self.dst.len());
     }
 
     /// Brings the answer from `before` (the network it was answered on) to `after`,
@@ -1245,10 +1242,7 @@ impl Standing {
             self.unrouted.retain(|u| !columns.contains(&u.dst));
             self.unrouted.extend(unrouted);
             self.unrouted.sort_by_key(|u| (u.dst, u.vpc, u.why));
-            self.by_dst = vec![Vec::new(); dst.len()];
-            for (k, (_, di, _)) in self.pairs.iter().enumerate() {
-                self.by_dst[*di].push(k);
-            }
+            self.by_dst = by_destination(&self.pairs, dst.len());
         }
         // Entries to solve again: those of touched sources (in order, by a search
         // over the ordered entries) and of touched destinations.
@@ -1288,6 +1282,15 @@ impl Standing {
     }
 }
 
+/// Per destination class (of `n`), its entries in `pairs`.
+fn by_destination(pairs: &[PairRows], n: usize) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); n];
+    for (k, (_, di, _)) in pairs.iter().enumerate() {
+        out[*di].push(k);
+    }
+    out
+}
+
 /// What a change to security group and network ACL rules can alter (see
 /// `reach::delta`), worked out once for any number of kept questions.
 pub struct RuleDelta(Delta);
@@ -1295,8 +1298,8 @@ pub struct RuleDelta(Delta);
 impl RuleDelta {
     /// For two networks that differ only in `changes` ([`Network::rule_changes`]);
     /// `transit` is [`Transit::of`] either. `None` when a changed list is judged
-    /// where packets pass through (a load balancer, NAT, an appliance, their
-    /// targets): then questions are answered afresh.
+    /// on an interface packets pass through (a load balancer, NAT, an appliance, a
+    /// proxy, a mesh router): then questions are answered afresh.
     pub fn new(
         before: &Network,
         after: &Network,

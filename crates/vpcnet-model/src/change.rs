@@ -42,6 +42,36 @@ fn same<T: Clone + PartialEq>(a: &[T], b: &[T], strip: impl Fn(&mut T)) -> bool 
         })
 }
 
+/// The positions where two arenas of rule lists differ once `strip` has cleared what
+/// is not compared; `None` when their lengths differ or a list's identity
+/// (`same_identity`: id, name, tags, VPC) does, which is more than a rule change.
+fn differing<T: Clone + PartialEq>(
+    a: &[T],
+    b: &[T],
+    strip: impl Fn(&mut T),
+    same_identity: impl Fn(&T, &T) -> bool,
+) -> Option<Vec<usize>> {
+    if a.len() != b.len() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+        if x == y {
+            continue;
+        }
+        let (mut x, mut y) = (x.clone(), y.clone());
+        strip(&mut x);
+        strip(&mut y);
+        if !same_identity(&x, &y) {
+            return None;
+        }
+        if x != y {
+            out.push(i);
+        }
+    }
+    Some(out)
+}
+
 impl Network {
     /// The security groups and network ACLs whose rules differ from `other`'s, when
     /// nothing else does; `None` when anything else differs: a resource added,
@@ -91,47 +121,41 @@ impl Network {
                 rt.routes.iter_mut().for_each(|r| r.origin = None);
             })
             && self.same_tailnet(other);
-        if !unchanged || self.sgs.len() != other.sgs.len() || self.nacls.len() != other.nacls.len()
-        {
+        if !unchanged {
             return None;
         }
-        let mut out = RuleChanges::default();
-        for (i, (a, b)) in self.sgs.iter().zip(&other.sgs).enumerate() {
-            if a == b {
-                continue;
-            }
-            let (mut a, mut b) = (a.clone(), b.clone());
-            for g in [&mut a, &mut b] {
+        let security_groups = differing(
+            &self.sgs,
+            &other.sgs,
+            |g| {
                 g.meta.origin = None;
                 for r in g.ingress.iter_mut().chain(&mut g.egress) {
                     r.origin = None;
                 }
-            }
-            if (&a.meta, &a.group_name, a.vpc) != (&b.meta, &b.group_name, b.vpc) {
-                return None;
-            }
-            if a != b {
-                out.security_groups.push(SgIdx(i as u32));
-            }
-        }
-        for (i, (a, b)) in self.nacls.iter().zip(&other.nacls).enumerate() {
-            if a == b {
-                continue;
-            }
-            let (mut a, mut b) = (a.clone(), b.clone());
-            for acl in [&mut a, &mut b] {
+            },
+            |a, b| (&a.meta, &a.group_name, a.vpc) == (&b.meta, &b.group_name, b.vpc),
+        )?;
+        let network_acls = differing(
+            &self.nacls,
+            &other.nacls,
+            |acl| {
                 acl.meta.origin = None;
                 for e in acl.ingress.iter_mut().chain(&mut acl.egress) {
                     e.origin = None;
                 }
-            }
-            if (&a.meta, a.vpc) != (&b.meta, b.vpc) {
-                return None;
-            }
-            if a != b {
-                out.network_acls.push(NaclIdx(i as u32));
-            }
-        }
+            },
+            |a, b| (&a.meta, a.vpc) == (&b.meta, b.vpc),
+        )?;
+        let out = RuleChanges {
+            security_groups: security_groups
+                .into_iter()
+                .map(|i| SgIdx(i as u32))
+                .collect(),
+            network_acls: network_acls
+                .into_iter()
+                .map(|i| NaclIdx(i as u32))
+                .collect(),
+        };
         Some(out)
     }
 

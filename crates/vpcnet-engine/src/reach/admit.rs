@@ -19,7 +19,7 @@ use std::net::Ipv4Addr;
 use vpcnet_model::{Network, RouteTarget, SgIdx, SgPeer, SubnetIdx};
 
 use super::space::{merge, Span};
-use super::Class;
+use super::{delta, Class};
 use crate::eval;
 
 /// How a packet for a public address leaves a subnet.
@@ -41,8 +41,8 @@ pub(crate) struct Admission {
     /// Per subnet and destination address: how a packet leaves (`None`: some other
     /// way, not judged here).
     ways: FxHashMap<(SubnetIdx, Ipv4Addr), Option<Way>>,
-    /// Per security group, its members' private addresses (made when first needed).
-    members: Option<FxHashMap<SgIdx, Vec<u32>>>,
+    /// [`delta::group_members`], made when first needed.
+    members: Option<FxHashMap<SgIdx, Vec<Span>>>,
 }
 
 impl Admission {
@@ -92,23 +92,13 @@ impl Admission {
         let mut spans = Vec::new();
         for g in groups {
             for rule in &net.security_group(*g).ingress {
-                match &rule.peer {
-                    SgPeer::Cidr(c) => spans.push(Span::of_net(*c)),
-                    SgPeer::PrefixList(pl) => {
-                        spans.extend(net.prefix_list(*pl).cidrs.iter().map(|c| Span::of_net(*c)))
-                    }
-                    SgPeer::Group(other) => {
-                        let members = self.members.get_or_insert_with(|| members(net));
-                        spans.extend(
-                            members
-                                .get(other)
-                                .into_iter()
-                                .flatten()
-                                .map(|a| Span::one(*a)),
-                        );
-                    }
-                    SgPeer::Ipv6(_) | SgPeer::UnknownGroup(_) => {}
+                // Members are gathered only for a rule that names a group.
+                if matches!(rule.peer, SgPeer::Group(_)) && self.members.is_none() {
+                    self.members = Some(delta::group_members(net));
                 }
+                let none = FxHashMap::default();
+                let members = self.members.as_ref().unwrap_or(&none);
+                delta::peer_spans(net, members, rule, &mut spans);
             }
         }
         self.admitted
@@ -153,16 +143,4 @@ fn way_from(net: &Network, subnet: SubnetIdx, dst: Ipv4Addr, nat_allowed: bool) 
         }
         _ => None,
     }
-}
-
-fn members(net: &Network) -> FxHashMap<SgIdx, Vec<u32>> {
-    let mut out: FxHashMap<SgIdx, Vec<u32>> = FxHashMap::default();
-    for e in net.interfaces() {
-        for g in &e.security_groups {
-            out.entry(*g)
-                .or_default()
-                .extend(e.private_ips.iter().map(|p| u32::from(p.addr)));
-        }
-    }
-    out
 }

@@ -10,9 +10,9 @@
 //! the pair is the same on both sides.
 //!
 //! A list is judged where a packet enters or leaves an interface. For a member that
-//! only ever sends or receives (no load balancer, endpoint, NAT, appliance, proxy,
-//! mesh node, target of a load balancer or upstream of a proxy), that is the pair's own
-//! source or destination:
+//! only ever sends or receives (no load balancer, endpoint, NAT, appliance, proxy or
+//! mesh node), that is the pair's own source or destination, or the target or upstream
+//! a balancer, proxy or endpoint hands a connection on to:
 //! - a changed outbound rule of a group the source carries matters only for
 //!   destinations whose addresses it matches;
 //! - a changed inbound rule of a group the destination carries matters only for
@@ -21,9 +21,11 @@
 //!   sources as that translator);
 //! - a changed network ACL entry of the source's subnet matters for the destinations
 //!   it matches (requests out, replies in), one of the destination's subnet for the
-//!   sources it matches, or for all when it matches a translator.
+//!   sources it matches, or for all when it matches a translator;
+//! - a changed list of a target or upstream matters for every packet to the
+//!   interfaces that hand connections on to it (its fronts), from any source.
 //!
-//! A changed list with a member (or a subnet) that packets pass through is not
+//! A changed list on an interface (or in a subnet) that packets pass through is not
 //! narrowed: [`Delta::new`] gives `None`, and the caller answers afresh.
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -172,9 +174,22 @@ fn fronts_of(fronted: &FxHashMap<EniIdx, Vec<EniIdx>>, e: EniIdx, out: &mut FxHa
     }
 }
 
-/// The addresses a security group rule's peer matches; `members` are every group's
-/// members' private addresses.
-fn peer_spans(
+/// Per security group, its members' private addresses (what a rule naming the group
+/// matches).
+pub(crate) fn group_members(net: &Network) -> FxHashMap<SgIdx, Vec<Span>> {
+    let mut members: FxHashMap<SgIdx, Vec<Span>> = FxHashMap::default();
+    for e in net.interfaces() {
+        for g in &e.security_groups {
+            let m = members.entry(*g).or_default();
+            m.extend(e.private_ips.iter().map(|p| Span::one(u32::from(p.addr))));
+        }
+    }
+    members
+}
+
+/// The addresses a security group rule's peer matches; `members` are
+/// [`group_members`].
+pub(crate) fn peer_spans(
     net: &Network,
     members: &FxHashMap<SgIdx, Vec<Span>>,
     rule: &SgRule,
@@ -243,13 +258,7 @@ impl Transit {
         for n in net.tailnet_nodes() {
             translators.extend(n.addrs.iter().map(|a| Span::one(u32::from(*a))));
         }
-        let mut members: FxHashMap<SgIdx, Vec<Span>> = FxHashMap::default();
-        for e in net.interfaces() {
-            for g in &e.security_groups {
-                let m = members.entry(*g).or_default();
-                m.extend(e.private_ips.iter().map(|p| Span::one(u32::from(p.addr))));
-            }
-        }
+        let members = group_members(net);
         let groups = enis
             .iter()
             .flat_map(|e| net.interface(*e).security_groups.iter().copied())
@@ -399,11 +408,20 @@ impl Delta {
         if key.special.is_some_and(|e| self.fronts.contains(&e)) {
             return true;
         }
+        self.lists_at(key)
+            .any(|(c, spans)| c.translated || hits(src_addrs, spans))
+    }
+
+    /// The changed lists judging packets that arrive at an interface of `key`, each
+    /// with the source addresses its changed rules match.
+    fn lists_at<'d>(
+        &'d self,
+        key: &'d super::IfaceKey,
+    ) -> impl Iterator<Item = (&'d Changed, &'d [Span])> + 'd {
         key.groups
             .iter()
-            .filter_map(|g| self.groups.get(g).map(|c| (c, &c.inbound)))
-            .chain(self.subnets.get(&key.subnet).map(|c| (c, &c.out)))
-            .any(|(c, spans)| c.translated || hits(src_addrs, spans))
+            .filter_map(|g| self.groups.get(g).map(|c| (c, c.inbound.as_slice())))
+            .chain(self.subnets.get(&key.subnet).map(|c| (c, c.out.as_slice())))
     }
 
     /// What the changed rules of `dst`'s groups and subnet match of sources:
@@ -416,12 +434,7 @@ impl Delta {
             return None;
         }
         let mut out = Vec::new();
-        let lists = key
-            .groups
-            .iter()
-            .filter_map(|g| self.groups.get(g).map(|c| (c, &c.inbound)))
-            .chain(self.subnets.get(&key.subnet).map(|c| (c, &c.out)));
-        for (c, spans) in lists {
+        for (c, spans) in self.lists_at(key) {
             if c.translated {
                 return None;
             }
